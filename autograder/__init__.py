@@ -1,0 +1,3 @@
+"""Auto-graded PyTorch homework for the course "Нейронные сети в машинном обучении"."""
+
+__version__ = "0.1.0"
