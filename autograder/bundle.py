@@ -1,0 +1,111 @@
+"""The grader bundle: everything the trusted grader needs for one assignment.
+
+Layout of a bundle directory (built by `autograder release`, read by the grader):
+
+    bundle.json          assignment id, version, notebook name, question points, limit overrides
+    tests/<question>.py  otter exception-format test files (public and hidden cases)
+    files/               data files the notebook needs; copied next to it in the sandbox
+
+The bundle never enters the sandbox: only `files/` is copied into the working copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autograder.errors import ConfigError
+from autograder.limits import Limits
+
+BUNDLE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Bundle:
+    root: Path
+    assignment: str
+    version: str  # sha256 over tests/ and files/: a changed test means a new version
+    notebook: str  # the student notebook's file name, e.g. "hw01.ipynb"
+    max_points: float
+    questions: dict[str, float]  # question name -> points, in notebook order
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def tests_dir(self) -> Path:
+        return self.root / "tests"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.root / "files"
+
+    def test_files(self) -> list[Path]:
+        """Test files in question order."""
+        return [self.tests_dir / f"{name}.py" for name in self.questions]
+
+
+def content_version(root: Path) -> str:
+    """sha256 over the relative paths and bytes of everything under tests/ and files/."""
+    digest = hashlib.sha256()
+    for sub in ("tests", "files"):
+        base = root / sub
+        if not base.is_dir():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def write_bundle_json(
+    root: Path,
+    *,
+    assignment: str,
+    notebook: str,
+    max_points: float,
+    questions: dict[str, float],
+    limits: dict[str, Any] | None = None,
+) -> Bundle:
+    """Write bundle.json for a bundle whose tests/ and files/ are already in place."""
+    Limits().with_overrides(limits)  # refuse bad overrides at release time, not grading time
+    meta = {
+        "format": BUNDLE_FORMAT,
+        "assignment": assignment,
+        "version": content_version(root),
+        "notebook": notebook,
+        "max_points": max_points,
+        "questions": questions,
+        "limits": limits or {},
+    }
+    (root / "bundle.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    return load_bundle(root)
+
+
+def load_bundle(root: Path) -> Bundle:
+    """Read and check a bundle directory; a missing or inconsistent bundle raises ConfigError."""
+    meta_path = root / "bundle.json"
+    try:
+        meta = json.loads(meta_path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"no grader bundle at {root} (run `autograder release` first)") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{meta_path}: unreadable bundle.json ({exc})") from None
+    if meta.get("format") != BUNDLE_FORMAT:
+        raise ConfigError(f"{meta_path}: bundle format {meta.get('format')!r}, expected 1")
+    bundle = Bundle(
+        root=root,
+        assignment=meta["assignment"],
+        version=meta["version"],
+        notebook=meta["notebook"],
+        max_points=float(meta["max_points"]),
+        questions={str(k): float(v) for k, v in meta["questions"].items()},
+        limits=Limits().with_overrides(meta.get("limits")),
+    )
+    missing = [p.name for p in bundle.test_files() if not p.is_file()]
+    if missing:
+        raise ConfigError(f"{root}: bundle lacks test files {', '.join(missing)}")
+    if content_version(root) != bundle.version:
+        raise ConfigError(f"{root}: bundle contents do not match its version (edited by hand?)")
+    return bundle
