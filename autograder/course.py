@@ -1,0 +1,226 @@
+"""Loads course_config.py and checks it. Every problem becomes one ConfigError naming the
+field, so an instructor who mistypes a value gets a sentence, not a traceback."""
+
+from __future__ import annotations
+
+import os
+import re
+import runpy
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from autograder.errors import ConfigError
+
+CONFIG_NAME = "course_config.py"
+COMPONENT_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+LATE_KINDS = ("per_day", "none", "reject")
+COMPONENT_KEYS = {"id", "title", "max_points", "deadline"}
+OPTIONAL_COMPONENT_KEYS = {"late_policy"}
+
+
+@dataclass(frozen=True)
+class LatePolicy:
+    kind: str  # one of LATE_KINDS
+    grace: timedelta = timedelta(0)
+    percent_per_day: Decimal = Decimal(0)
+    max_days_late: int = 0
+
+    def describe(self) -> str:
+        """One line for tables and feedback."""
+        grace = f", grace {int(self.grace.total_seconds() // 60)} min" if self.grace else ""
+        if self.kind == "none":
+            return f"late work counts in full{grace}"
+        if self.kind == "reject":
+            return f"late work counts 0{grace}"
+        return (
+            f"-{self.percent_per_day}% of earned points per started day late{grace}; "
+            f"0 after {self.max_days_late} days"
+        )
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    title: str
+    max_points: Decimal
+    deadline: datetime | None
+    late_policy: LatePolicy
+
+
+@dataclass(frozen=True)
+class Course:
+    root: Path
+    title: str
+    components: tuple[Component, ...]
+    max_total: Decimal
+    divisor: Decimal
+    rounding: str
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.components]
+
+    def component(self, component_id: str) -> Component:
+        """The component with this id; an unknown id raises ConfigError listing the known ones."""
+        for comp in self.components:
+            if comp.id == component_id:
+                return comp
+        raise ConfigError(f"unknown component {component_id!r}; known: {', '.join(self.ids)}")
+
+    def describe_rule(self) -> str:
+        return f"final = total / {self.divisor}, rounded half up (max total {self.max_total})"
+
+
+def find_course_root(start: Path | None = None) -> Path:
+    """The course root: $AUTOGRADER_COURSE, else the nearest folder up from `start` (or the
+    working directory) holding course_config.py."""
+    if env := os.environ.get("AUTOGRADER_COURSE"):
+        root = Path(env).resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise ConfigError(f"AUTOGRADER_COURSE={env}: no {CONFIG_NAME} there")
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise ConfigError(
+        f"no {CONFIG_NAME} in {here} or any parent; run inside a course or pass --course DIR"
+    )
+
+
+def load_course(root: Path) -> Course:
+    """Read and validate root/course_config.py."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(f"{path}: not found")
+    try:
+        values = runpy.run_path(str(path))
+    except Exception as exc:  # the instructor's file: any error in it is a config error
+        raise ConfigError(f"{path}: cannot be loaded: {type(exc).__name__}: {exc}") from None
+    return parse_course(values, root)
+
+
+def parse_course(values: dict[str, Any], root: Path) -> Course:
+    """Build a Course from the module-level names of a config file."""
+    default_policy = _late_policy(_require(values, "LATE_POLICY"), "LATE_POLICY")
+    raw_components = _require(values, "COMPONENTS")
+    if not isinstance(raw_components, list | tuple) or not raw_components:
+        raise ConfigError("COMPONENTS: expected a non-empty list of dict(...) entries")
+    components = tuple(
+        _component(raw, f"COMPONENTS[{i}]", default_policy) for i, raw in enumerate(raw_components)
+    )
+    seen: set[str] = set()
+    for comp in components:
+        if comp.id in seen:
+            raise ConfigError(f"COMPONENTS: duplicate id {comp.id!r}")
+        seen.add(comp.id)
+
+    max_total = _points(_require(values, "MAX_TOTAL"), "MAX_TOTAL")
+    declared = sum((c.max_points for c in components), Decimal(0))
+    if declared != max_total:
+        listing = " + ".join(f"{c.id} {c.max_points}" for c in components)
+        raise ConfigError(
+            f"MAX_TOTAL: is {max_total}, but the components add up to {declared} ({listing})"
+        )
+    divisor = _points(_require(values, "FINAL_GRADE_DIVISOR"), "FINAL_GRADE_DIVISOR")
+    if divisor <= 0:
+        raise ConfigError(f"FINAL_GRADE_DIVISOR: must be positive, got {divisor}")
+    rounding = _require(values, "FINAL_GRADE_ROUNDING")
+    if rounding != "half_up":
+        raise ConfigError(
+            f"FINAL_GRADE_ROUNDING: unknown rule {rounding!r}; the course uses 'half_up'"
+        )
+    title = values.get("COURSE_TITLE", "")
+    if not isinstance(title, str):
+        raise ConfigError("COURSE_TITLE: expected text")
+    return Course(root, title, components, max_total, divisor, rounding)
+
+
+def _require(values: dict[str, Any], name: str) -> Any:
+    if name not in values:
+        raise ConfigError(f"{name}: missing from {CONFIG_NAME}")
+    return values[name]
+
+
+def _points(value: Any, field: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise ConfigError(f"{field}: expected a number, got {value!r}")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ConfigError(f"{field}: expected a number, got {value!r}") from None
+    if not number.is_finite():
+        raise ConfigError(f"{field}: expected a finite number, got {value!r}")
+    return number
+
+
+def _component(raw: Any, field: str, default_policy: LatePolicy) -> Component:
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{field}: expected dict(id=..., title=..., max_points=..., deadline=...)"
+        )
+    missing = COMPONENT_KEYS - raw.keys()
+    if missing:
+        raise ConfigError(f"{field}: missing {', '.join(sorted(missing))}")
+    unknown = raw.keys() - COMPONENT_KEYS - OPTIONAL_COMPONENT_KEYS
+    if unknown:
+        raise ConfigError(f"{field}: unknown key(s) {', '.join(sorted(unknown))}")
+    comp_id = raw["id"]
+    if not isinstance(comp_id, str) or not COMPONENT_ID.match(comp_id):
+        raise ConfigError(f"{field}.id: {comp_id!r} is not a short lowercase name like 'hw01'")
+    field = f"{field} ({comp_id})"
+    if not isinstance(raw["title"], str) or not raw["title"].strip():
+        raise ConfigError(f"{field}.title: expected non-empty text")
+    max_points = _points(raw["max_points"], f"{field}.max_points")
+    if max_points < 0:
+        raise ConfigError(f"{field}.max_points: negative points ({max_points})")
+    if max_points == 0:
+        raise ConfigError(f"{field}.max_points: must be more than 0")
+    deadline = raw["deadline"]
+    if deadline is not None:
+        if not isinstance(deadline, datetime):
+            raise ConfigError(f"{field}.deadline: expected datetime(...) or None")
+        if deadline.tzinfo is None or deadline.utcoffset() is None:
+            raise ConfigError(
+                f"{field}.deadline: {deadline} has no time zone; write tzinfo=MSK (or another zone)"
+            )
+    policy = default_policy
+    if "late_policy" in raw:
+        policy = _late_policy(raw["late_policy"], f"{field}.late_policy")
+    return Component(comp_id, raw["title"].strip(), max_points, deadline, policy)
+
+
+def _late_policy(raw: Any, field: str) -> LatePolicy:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{field}: expected dict(kind=..., ...)")
+    kind = raw.get("kind")
+    if kind not in LATE_KINDS:
+        raise ConfigError(
+            f"{field}.kind: unknown policy {kind!r}; use one of {', '.join(LATE_KINDS)}"
+        )
+    allowed = {"kind", "grace_minutes"} | (
+        {"percent_per_day", "max_days_late"} if kind == "per_day" else set()
+    )
+    unknown = raw.keys() - allowed
+    if unknown:
+        raise ConfigError(
+            f"{field}: key(s) {', '.join(sorted(unknown))} do not apply to kind {kind!r}"
+        )
+    grace = _points(raw.get("grace_minutes", 0), f"{field}.grace_minutes")
+    if grace < 0:
+        raise ConfigError(f"{field}.grace_minutes: must not be negative")
+    if kind != "per_day":
+        return LatePolicy(kind, timedelta(minutes=float(grace)))
+    for key in ("percent_per_day", "max_days_late"):
+        if key not in raw:
+            raise ConfigError(f"{field}.{key}: missing (needed for kind 'per_day')")
+    percent = _points(raw["percent_per_day"], f"{field}.percent_per_day")
+    if not 0 <= percent <= 100:
+        raise ConfigError(f"{field}.percent_per_day: must be between 0 and 100, got {percent}")
+    max_days = raw["max_days_late"]
+    if isinstance(max_days, bool) or not isinstance(max_days, int) or max_days < 0:
+        raise ConfigError(f"{field}.max_days_late: expected a whole number of days >= 0")
+    return LatePolicy(kind, timedelta(minutes=float(grace)), percent, max_days)

@@ -1,0 +1,250 @@
+"""The gradebook: students, submissions, per-question and per-component scores, exam
+scores and manual overrides, in any SQLAlchemy database (an SQLite file by default).
+
+Every write runs in one transaction (`Gradebook.transaction()`): an error anywhere in a
+command leaves the gradebook as it was. On SQLite each write transaction takes the write
+lock up front (BEGIN IMMEDIATE), so concurrent writers queue instead of failing midway.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from autograder.errors import GradebookError
+
+DEFAULT_NAME = "gradebook.db"
+ENV_VAR = "AUTOGRADER_GRADEBOOK"
+BUSY_TIMEOUT_S = 60
+
+
+class ExactPoints(TypeDecorator):
+    """Decimal points stored as text: exact in every database, SQLite included."""
+
+    impl = String(24)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else str(Decimal(value))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(value)
+
+
+class UTCTime(TypeDecorator):
+    """Timezone-aware datetimes, stored as UTC (SQLite keeps no zone of its own)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing to store a naive datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Student(Base):
+    __tablename__ = "students"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+
+
+class Submission(Base):
+    """One graded (or failed) notebook. `received_at` is recorded by the grader itself;
+    `submitted_at` is the time the late policy uses (LMS metadata or the file's time)."""
+
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("students.id"), index=True)
+    component_id: Mapped[str] = mapped_column(String(32), index=True)
+    source: Mapped[str] = mapped_column(Text)  # where the file came from
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    bundle_version: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UTCTime)
+    received_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+    status: Mapped[str] = mapped_column(String(32))  # ok / timeout / memory / bad-notebook ...
+    raw_points: Mapped[Decimal] = mapped_column(ExactPoints)
+    late_days: Mapped[int] = mapped_column(Integer, default=0)
+    late_penalty: Mapped[Decimal] = mapped_column(ExactPoints)
+    points: Mapped[Decimal] = mapped_column(ExactPoints)  # after the late policy
+    results_json: Mapped[str | None] = mapped_column(Text)
+    questions: Mapped[list[QuestionScore]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan"
+    )
+
+
+class QuestionScore(Base):
+    __tablename__ = "question_scores"
+    __table_args__ = (UniqueConstraint("submission_id", "question"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    question: Mapped[str] = mapped_column(String(64))
+    points: Mapped[Decimal] = mapped_column(ExactPoints)
+    max_points: Mapped[Decimal] = mapped_column(ExactPoints)
+    submission: Mapped[Submission] = relationship(back_populates="questions")
+
+
+class ComponentScore(Base):
+    """What counts for one student and component: the recorded score (from grading or an
+    exam import) and, above it, a manual override if a TA set one."""
+
+    __tablename__ = "component_scores"
+    student_id: Mapped[str] = mapped_column(ForeignKey("students.id"), primary_key=True)
+    component_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    recorded_points: Mapped[Decimal | None] = mapped_column(ExactPoints)
+    recorded_from: Mapped[str | None] = mapped_column(String(32))  # grading / exam-import
+    raw_points: Mapped[Decimal | None] = mapped_column(ExactPoints)  # before the late policy
+    late_penalty: Mapped[Decimal | None] = mapped_column(ExactPoints)
+    late_note: Mapped[str | None] = mapped_column(Text)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    override_points: Mapped[Decimal | None] = mapped_column(ExactPoints)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    override_by: Mapped[str | None] = mapped_column(String(128))
+    override_at: Mapped[datetime | None] = mapped_column(UTCTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCTime, default=now, onupdate=now)
+
+    @property
+    def points(self) -> Decimal | None:
+        """The score that counts: the override when there is one."""
+        return self.override_points if self.override_points is not None else self.recorded_points
+
+
+class ScoreChange(Base):
+    """Audit trail: every manual change and import, with who, when and why."""
+
+    __tablename__ = "score_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[str] = mapped_column(String(128), index=True)
+    component_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))  # override / override-cleared / exam-import
+    old_points: Mapped[Decimal | None] = mapped_column(ExactPoints)
+    new_points: Mapped[Decimal | None] = mapped_column(ExactPoints)
+    reason: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+
+
+def resolve_url(location: str | None, course_root: Path) -> str:
+    """--gradebook / $AUTOGRADER_GRADEBOOK / course_root/gradebook.db, as an SQLAlchemy URL."""
+    location = location or os.environ.get(ENV_VAR) or str(course_root / DEFAULT_NAME)
+    if "://" in location:
+        return location
+    return f"sqlite:///{Path(location).expanduser().resolve()}"
+
+
+def _serialize_sqlite_writes(engine: Engine) -> None:
+    # pysqlite's own transaction handling begins lazily and upgrades read locks to write
+    # locks midway, which fails under concurrency; take the lock at BEGIN instead.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Gradebook:
+    """A handle on one gradebook database; creates the tables on first use."""
+
+    def __init__(self, url: str):
+        self.url = url
+        try:
+            self.engine = create_engine(url)
+        except (ArgumentError, ImportError, ValueError) as exc:
+            raise GradebookError(f"gradebook URL {url!r} is not usable: {exc}") from None
+        if self.engine.dialect.name == "sqlite":
+            db_path = self.engine.url.database
+            if db_path and db_path != ":memory:" and not Path(db_path).parent.is_dir():
+                raise GradebookError(f"gradebook folder {Path(db_path).parent} does not exist")
+            _serialize_sqlite_writes(self.engine)
+        try:
+            with self.engine.begin() as conn:
+                Base.metadata.create_all(conn)
+        except SQLAlchemyError as exc:
+            raise GradebookError(
+                f"cannot open gradebook {url}: {exc.__class__.__name__}: {exc}"
+            ) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose writes all land together or not at all."""
+        session = Session(self.engine, expire_on_commit=False)
+        try:
+            with session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise GradebookError(f"gradebook write failed, nothing changed: {exc}") from None
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def ensure_student(session: Session, student_id: str) -> Student:
+    student = session.get(Student, student_id)
+    if student is None:
+        student = Student(id=student_id)
+        session.add(student)
+        session.flush()
+    return student
+
+
+def component_score(session: Session, student_id: str, component_id: str) -> ComponentScore:
+    """The row for (student, component), created empty if needed."""
+    ensure_student(session, student_id)
+    row = session.get(ComponentScore, (student_id, component_id))
+    if row is None:
+        row = ComponentScore(student_id=student_id, component_id=component_id)
+        session.add(row)
+    return row
+
+
+def all_scores(session: Session) -> dict[str, dict[str, ComponentScore]]:
+    """student id -> component id -> score row, for every student in the gradebook."""
+    table: dict[str, dict[str, ComponentScore]] = {
+        sid: {} for sid in session.scalars(select(Student.id).order_by(Student.id))
+    }
+    for row in session.scalars(select(ComponentScore)):
+        table.setdefault(row.student_id, {})[row.component_id] = row
+    return table
