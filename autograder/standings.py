@@ -50,8 +50,8 @@ def _cell(row: ComponentScore | None) -> Cell:
     if row is None or row.points is None:
         return Cell(None)
     notes = []
-    if row.late_penalty:
-        notes.append(f"-{format_points(row.late_penalty)} late ({row.late_note})")
+    if row.late_note:
+        notes.append(row.late_note)
     if row.override_points is not None:
         recorded = format_points(row.recorded_points) or "nothing"
         notes.append(f"set by {row.override_by} (recorded: {recorded}): {row.override_reason}")
