@@ -1,0 +1,201 @@
+"""Turns what a TA points the grader at — notebooks, folders, zips — into submissions:
+who (student id), which file, when. Zips are read member by member with caps; nothing
+from a zip is ever extracted outside the staging folder, and only notebooks are taken.
+
+Naming rules (documented in the README):
+  <student_id>.ipynb                      the file name stem is the student id
+  <student_id>/<anything>.ipynb           the folder name is the student id
+  <assignment>.ipynb inside <id>.zip/<id>/ a notebook named like the assignment takes the
+                                          id of the zip or folder holding it
+Several notebooks for one student: the latest by submission time counts; the others are
+reported as skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+from autograder.identity import StudentIdError, check_student_id
+
+MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", "__MACOSX", ".ipynb_checkpoints"}
+
+
+@dataclass(frozen=True)
+class SubmissionFile:
+    student_id: str
+    path: Path  # a regular file we own (original or staged copy)
+    source: str  # where it came from, for people
+    submitted_at: datetime  # timezone-aware
+    time_source: str  # "file" (modification time) or "zip" (zip entry time)
+    content_sha256: str
+
+
+@dataclass(frozen=True)
+class IntakeProblem:
+    source: str
+    message: str
+
+
+@dataclass
+class Intake:
+    submissions: list[SubmissionFile]
+    problems: list[IntakeProblem]
+    skipped: list[SubmissionFile]  # older notebooks of a student who sent several
+
+
+def collect(paths: list[Path], staging: Path, assignment_notebook: str) -> Intake:
+    """Every submission under `paths`; zip members are staged under `staging`."""
+    found: list[SubmissionFile] = []
+    problems: list[IntakeProblem] = []
+    stem = Path(assignment_notebook).stem
+    for path in paths:
+        if path.is_symlink() or not path.exists():
+            problems.append(IntakeProblem(str(path), "no such file or folder (or a symlink)"))
+        elif path.is_dir():
+            _from_folder(path, stem, found, problems)
+        elif path.suffix.lower() == ".zip":
+            _from_zip(path, staging, stem, found, problems)
+        elif path.suffix.lower() == ".ipynb":
+            _add(found, problems, path.stem, path, str(path), stem, container=None)
+        else:
+            problems.append(IntakeProblem(str(path), "not a notebook (.ipynb), folder or zip"))
+    return _latest_per_student(found, problems)
+
+
+def _from_folder(folder: Path, stem: str, found: list, problems: list) -> None:
+    for entry in sorted(folder.iterdir()):
+        if entry.name in IGNORED_NAMES or entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            problems.append(IntakeProblem(str(entry), "symlink ignored"))
+        elif entry.is_dir():
+            notebooks = sorted(p for p in entry.rglob("*.ipynb") if _plain_notebook(p, entry))
+            if not notebooks:
+                problems.append(IntakeProblem(str(entry), "folder holds no notebook"))
+            for nb in notebooks:
+                _add(found, problems, entry.name, nb, str(nb), stem, container=entry.name)
+        elif entry.suffix.lower() == ".ipynb":
+            _add(found, problems, entry.stem, entry, str(entry), stem, container=folder.name)
+        elif entry.suffix.lower() == ".zip":
+            problems.append(IntakeProblem(str(entry), "zip inside a folder: pass it on its own"))
+        else:
+            problems.append(IntakeProblem(str(entry), "not a notebook (.ipynb); ignored"))
+
+
+def _plain_notebook(path: Path, top: Path) -> bool:
+    parts = path.relative_to(top).parts
+    return not path.is_symlink() and not any(p in IGNORED_NAMES or p.startswith(".") for p in parts)
+
+
+def _from_zip(archive: Path, staging: Path, stem: str, found: list, problems: list) -> None:
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = zf.infolist()
+            if len(members) > MAX_ZIP_ENTRIES:
+                problems.append(IntakeProblem(str(archive), f"more than {MAX_ZIP_ENTRIES} entries"))
+                return
+            if sum(m.file_size for m in members) > MAX_ZIP_TOTAL_BYTES:
+                problems.append(IntakeProblem(str(archive), "unpacks to more than 2 GB"))
+                return
+            for member in members:
+                _from_zip_member(zf, member, archive, staging, stem, found, problems)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        problems.append(IntakeProblem(str(archive), f"not a readable zip ({exc})"))
+
+
+def _from_zip_member(zf, member, archive, staging, stem, found, problems) -> None:
+    name = member.filename
+    where = f"{archive}:{name}"
+    if member.is_dir():
+        return
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+        problems.append(IntakeProblem(where, "unsafe path in zip (absolute or '..'); ignored"))
+        return
+    if stat.S_ISLNK(member.external_attr >> 16):
+        problems.append(IntakeProblem(where, "symlink in zip; ignored"))
+        return
+    if any(p in IGNORED_NAMES or p.startswith(".") for p in parts):
+        return
+    if not name.lower().endswith(".ipynb"):
+        problems.append(IntakeProblem(where, "not a notebook; ignored (never opened)"))
+        return
+    if len(parts) == 1:
+        student, container = PurePosixPath(name).stem, archive.stem
+    else:
+        student, container = parts[0], parts[0]
+    if member.file_size > MAX_NOTEBOOK_BYTES:
+        problems.append(IntakeProblem(where, "notebook larger than 50 MB"))
+        return
+    target = staging / hashlib.sha256(where.encode()).hexdigest()[:16] / "submission.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zf.open(member) as src, target.open("wb") as dst:
+        data = src.read(MAX_NOTEBOOK_BYTES + 1)
+        if len(data) > MAX_NOTEBOOK_BYTES:  # the header lied about the size
+            problems.append(IntakeProblem(where, "notebook larger than 50 MB"))
+            return
+        dst.write(data)
+    when = datetime(*member.date_time, tzinfo=UTC)
+    _add(
+        found,
+        problems,
+        student,
+        target,
+        where,
+        stem,
+        container=container,
+        when=when,
+        time_source="zip",
+    )
+
+
+def _add(
+    found,
+    problems,
+    student,
+    path: Path,
+    source: str,
+    stem: str,
+    *,
+    container,
+    when=None,
+    time_source="file",
+) -> None:
+    if student == stem and container:
+        student = container  # hw01.ipynb inside ivanov/ -> ivanov
+    try:
+        student_id = check_student_id(student)
+    except StudentIdError as exc:
+        problems.append(IntakeProblem(source, str(exc)))
+        return
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            problems.append(IntakeProblem(source, "notebook larger than 50 MB"))
+            return
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        when = when or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    except OSError as exc:
+        problems.append(IntakeProblem(source, f"cannot be read ({exc.strerror})"))
+        return
+    found.append(SubmissionFile(student_id, path, source, when, time_source, digest))
+
+
+def _latest_per_student(found: list[SubmissionFile], problems: list[IntakeProblem]) -> Intake:
+    by_student: dict[str, list[SubmissionFile]] = {}
+    for sub in found:
+        by_student.setdefault(sub.student_id, []).append(sub)
+    latest, skipped = [], []
+    for student_id in sorted(by_student):
+        ordered = sorted(by_student[student_id], key=lambda s: (s.submitted_at, s.source))
+        latest.append(ordered[-1])
+        skipped.extend(ordered[:-1])
+    return Intake(latest, problems, skipped)
