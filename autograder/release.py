@@ -1,0 +1,207 @@
+"""Release: a master notebook (otter-assign format) -> the student folder
+`assignments/<id>/` and the grader bundle `dist/<id>/`.
+
+Steps, in order; any check that fails refuses the release and publishes nothing:
+  1. otter assign builds the student notebook, public tests and full test files
+  2. the student folder is normalised (deterministic cell ids, no outputs, no test metadata)
+  3. the bundle is assembled (all test files, data files, bundle.json)
+  4. points of the tests add up to the component's maximum in course_config.py
+  5. no solution line and no hidden-test line appears in any student file
+  6. the solution notebook scores exactly the maximum, the blank student notebook 0
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import nbformat
+
+from autograder.bundle import Bundle, load_bundle, write_bundle_json
+from autograder.course import Course
+from autograder.errors import AutograderError, ConfigError
+from autograder.leaks import find_leaks
+
+OTTER_ARTIFACTS = {".zip"}  # otter's own autograder zip is not ours to ship
+
+
+class ReleaseRefused(AutograderError):
+    """The release failed a check; `problems` lists every reason."""
+
+    def __init__(self, message: str, problems: list[str]):
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass
+class ReleaseReport:
+    assignment: str
+    student_dir: Path
+    bundle_dir: Path
+    questions: dict[str, float] = field(default_factory=dict)
+    solution_score: float | None = None
+    blank_score: float | None = None
+    checks: list[str] = field(default_factory=list)
+
+
+def master_path(course: Course, assignment: str) -> Path:
+    course.component(assignment)  # unknown ids are refused with the list of known ones
+    path = course.root / "solutions" / assignment / f"{assignment}.ipynb"
+    if not path.is_file():
+        raise ConfigError(f"no master notebook at {path}")
+    return path
+
+
+def build(course: Course, assignment: str, out: Path) -> tuple[Path, Path, Path]:
+    """Steps 1-3 into `out`: (student folder, bundle folder, solution notebook)."""
+    master = master_path(course, assignment)
+    otter_out = out / "otter"
+    _otter_assign(master, otter_out)
+    student_dir = out / "student"
+    shutil.copytree(otter_out / "student", student_dir)
+    for path in list(student_dir.rglob("*")):
+        if path.suffix in OTTER_ARTIFACTS:
+            path.unlink()
+    notebook = student_dir / f"{assignment}.ipynb"
+    _normalise(notebook, assignment)
+    bundle_dir = out / "bundle"
+    _assemble_bundle(otter_out / "autograder", student_dir, bundle_dir, assignment)
+    return student_dir, bundle_dir, otter_out / "autograder" / f"{assignment}.ipynb"
+
+
+def release(course: Course, assignment: str, *, backend: str = "auto") -> ReleaseReport:
+    """Build, check, and publish; raises ReleaseRefused without touching the old release."""
+    component = course.component(assignment)
+    with tempfile.TemporaryDirectory(prefix=f"release-{assignment}-") as tmp:
+        student_dir, bundle_dir, solution_nb = build(course, assignment, Path(tmp))
+        bundle = load_bundle(bundle_dir)
+        report = ReleaseReport(assignment, student_dir, bundle_dir, dict(bundle.questions))
+        problems = _check_points(bundle, component.max_points)
+        master = nbformat.read(master_path(course, assignment), as_version=4)
+        problems += [str(leak) for leak in find_leaks(master, bundle.test_files(), student_dir)]
+        if not problems:
+            problems += _check_scores(
+                bundle, solution_nb, student_dir / bundle.notebook, report, backend
+            )
+        if problems:
+            raise ReleaseRefused(f"{assignment}: release refused, nothing published", problems)
+        report.checks = [
+            f"test points add up to {component.max_points}",
+            "no solution or hidden-test line in the student files",
+            f"solution scores {report.solution_score:g}, blank notebook {report.blank_score:g}",
+        ]
+        report.student_dir = _publish(student_dir, course.root / "assignments" / assignment)
+        report.bundle_dir = _publish(bundle_dir, course.root / "dist" / assignment)
+    return report
+
+
+def _otter_assign(master: Path, out: Path) -> None:
+    from otter.assign import main as otter_assign  # slow import, only when releasing
+
+    log = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            otter_assign(str(master), str(out), no_pdfs=True, no_run_tests=True)
+    except Exception as exc:  # otter reports format errors as assorted exception types
+        raise ReleaseRefused(
+            f"{master}: otter assign failed",
+            [f"{type(exc).__name__}: {exc}", *log.getvalue().splitlines()[-5:]],
+        ) from None
+
+
+def _normalise(notebook: Path, assignment: str) -> None:
+    """Deterministic cell ids and no outputs, so a re-release of the same master is byte-identical."""
+    nb = nbformat.read(notebook, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        digest = hashlib.sha256(f"{assignment}:{index}:{cell.source}".encode()).hexdigest()
+        cell.id = f"{assignment}-{index:03d}-{digest[:8]}"
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nb.metadata.get("otter", {}).pop("tests", None)  # tests travel in the bundle only
+    nbformat.validate(nb)
+    nbformat.write(nb, notebook)
+
+
+def _assemble_bundle(
+    autograder_dir: Path, student_dir: Path, bundle_dir: Path, assignment: str
+) -> None:
+    from otter.test_files.exception_test import ExceptionTestFile
+
+    tests = bundle_dir / "tests"
+    shutil.copytree(autograder_dir / "tests", tests)
+    files = bundle_dir / "files"
+    files.mkdir()
+    for path in sorted(student_dir.rglob("*")):
+        rel = path.relative_to(student_dir)
+        if path.is_file() and rel.parts[0] != "tests" and path.suffix != ".ipynb":
+            (files / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, files / rel)
+    questions: dict[str, float] = {}
+    for test_file in sorted(tests.glob("*.py")):
+        parsed = ExceptionTestFile.from_file(str(test_file))
+        questions[parsed.name] = float(sum(tc.points or 0 for tc in parsed.test_cases))
+    questions = dict(sorted(questions.items(), key=lambda item: _question_order(item[0])))
+    write_bundle_json(
+        bundle_dir,
+        assignment=assignment,
+        notebook=f"{assignment}.ipynb",
+        max_points=sum(questions.values()),
+        questions=questions,
+    )
+
+
+def _question_order(name: str) -> tuple:
+    digits = "".join(ch for ch in name if ch.isdigit())
+    return (int(digits) if digits else 0, name)
+
+
+def _check_points(bundle: Bundle, maximum: Decimal) -> list[str]:
+    total = Decimal(str(sum(bundle.questions.values())))
+    if total != maximum:
+        listing = ", ".join(f"{q} {p:g}" for q, p in bundle.questions.items())
+        return [f"test points add up to {total}, course_config.py says {maximum} ({listing})"]
+    return []
+
+
+def _check_scores(
+    bundle: Bundle, solution_nb: Path, blank_nb: Path, report: ReleaseReport, backend: str
+) -> list[str]:
+    from autograder.checks import grade_notebook
+
+    problems = []
+    solution = grade_notebook(bundle, solution_nb, student_id="release-solution", backend=backend)
+    blank = grade_notebook(bundle, blank_nb, student_id="release-blank", backend=backend)
+    report.solution_score, report.blank_score = solution.score, blank.score
+    if solution.score != bundle.max_points:
+        failed = [t.name for t in solution.tests if t.score < t.max_score]
+        problems.append(
+            f"the solution scores {solution.score:g} of {bundle.max_points:g} (status {solution.status}); "
+            f"failing: {', '.join(failed) or '-'}"
+        )
+    if blank.score != 0:
+        passed = [t.name for t in blank.tests if t.score > 0]
+        problems.append(
+            f"the blank notebook scores {blank.score:g}, not 0; passing: {', '.join(passed)}"
+        )
+    return problems
+
+
+def _publish(source: Path, target: Path) -> Path:
+    """Replace `target` with `source`: the old copy is removed only once the new one is in place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.new")
+    old = target.with_name(f".{target.name}.old")
+    for leftover in (staging, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(source, staging)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target

@@ -1,0 +1,126 @@
+"""Release steps that need no grader: otter assign, normalisation, bundle, leak checks."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from autograder.bundle import load_bundle
+from autograder.leaks import find_leaks
+from autograder.release import _check_points, build
+
+SOLUTION = "def relu(x):\n    # BEGIN SOLUTION\n    return x.clamp(min=0.0)  # clamp below\n    # END SOLUTION"
+PUBLIC = (
+    '""" # BEGIN TEST CONFIG\npoints: 1\n""" # END TEST CONFIG\n'
+    "def test_relu_public(relu):\n    import torch\n"
+    "    assert torch.equal(relu(torch.tensor([-1.0, 2.0])), torch.tensor([0.0, 2.0]))\n"
+    "test_relu_public(relu)"
+)
+HIDDEN = (
+    '""" # BEGIN TEST CONFIG\npoints: 1\nhidden: true\nfailure_message: relu неверна на скрытых данных\n'
+    '""" # END TEST CONFIG\n'
+    "def test_relu_hidden(relu):\n    import torch\n"
+    "    secret_input = torch.randn(7, generator=torch.Generator().manual_seed(1234))\n"
+    "    assert torch.allclose(relu(secret_input), torch.relu(secret_input))\n"
+    "test_relu_hidden(relu)"
+)
+
+
+def _master(solution_in_block: bool = True, extra_markdown: str = "") -> nbformat.NotebookNode:
+    v4 = nbformat.v4
+    solution_cells = [v4.new_code_cell(SOLUTION)]
+    if solution_in_block:
+        solution_cells = [
+            v4.new_raw_cell("# BEGIN SOLUTION"),
+            *solution_cells,
+            v4.new_raw_cell("# END SOLUTION"),
+        ]
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_raw_cell(
+                "# ASSIGNMENT CONFIG\nname: hw01\ninit_cell: true\nexport_cell: false\n"
+                "check_all_cell: false\nrun_tests: false\ntests:\n  files: true\n  ok_format: false\n"
+            ),
+            v4.new_markdown_cell("# Домашнее задание" + extra_markdown),
+            v4.new_raw_cell("# BEGIN QUESTION\nname: q1\npoints: 2"),
+            v4.new_markdown_cell("Напишите `relu`."),
+            *solution_cells,
+            v4.new_raw_cell("# BEGIN TESTS"),
+            v4.new_code_cell(PUBLIC),
+            v4.new_code_cell(HIDDEN),
+            v4.new_raw_cell("# END TESTS"),
+            v4.new_raw_cell("# END QUESTION"),
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+@pytest.fixture
+def write_master(course):
+    def _write(nb: nbformat.NotebookNode):
+        folder = course.root / "solutions" / "hw01"
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / "hw01.ipynb")
+        return nb
+
+    return _write
+
+
+def test_build_makes_student_folder_and_bundle(course, write_master, tmp_path):
+    master = write_master(_master())
+    student, bundle_dir, solution_nb = build(course, "hw01", tmp_path / "out")
+    bundle = load_bundle(bundle_dir)
+    assert bundle.questions == {"q1": 2.0} and bundle.notebook == "hw01.ipynb"
+    assert sorted(p.relative_to(student).as_posix() for p in student.rglob("*") if p.is_file()) == [
+        "hw01.ipynb",
+        "tests/q1.py",
+    ]
+    assert "test_relu_hidden" not in (student / "tests" / "q1.py").read_text()
+    assert "test_relu_hidden" in (bundle.tests_dir / "q1.py").read_text()
+    assert "clamp(min=0.0)" in solution_nb.read_text()
+    assert find_leaks(master, bundle.test_files(), student) == []
+    assert _check_points(bundle, course.component("hw01").max_points)[0].startswith(
+        "test points add up to 2"
+    )
+
+
+def test_build_is_deterministic(course, write_master, tmp_path):
+    write_master(_master())
+    first, first_bundle, _ = build(course, "hw01", tmp_path / "a")
+    second, second_bundle, _ = build(course, "hw01", tmp_path / "b")
+    assert (first / "hw01.ipynb").read_bytes() == (second / "hw01.ipynb").read_bytes()
+    assert load_bundle(first_bundle).version == load_bundle(second_bundle).version
+
+
+def test_solution_outside_a_solution_block_is_caught_as_a_leak(course, write_master, tmp_path):
+    # otter strips only cells inside raw BEGIN/END SOLUTION cells; a stray marker leaks
+    master = write_master(_master(solution_in_block=False))
+    student, bundle_dir, _ = build(course, "hw01", tmp_path / "out")
+    leaks = find_leaks(master, load_bundle(bundle_dir).test_files(), student)
+    assert [(leak.kind, leak.file, leak.line) for leak in leaks] == [
+        ("solution", "hw01.ipynb", "return x.clamp(min=0.0)  # clamp below")
+    ]
+
+
+def test_hidden_test_text_in_the_notebook_is_caught(course, write_master, tmp_path):
+    leaked = "\n\nsecret_input = torch.randn(7, generator=torch.Generator().manual_seed(1234))"
+    master = write_master(_master(extra_markdown=leaked))
+    student, bundle_dir, _ = build(course, "hw01", tmp_path / "out")
+    leaks = find_leaks(master, load_bundle(bundle_dir).test_files(), student)
+    assert {leak.kind for leak in leaks} == {"hidden test"}
+
+
+def test_student_notebook_has_no_outputs_or_test_metadata(course, write_master, tmp_path):
+    write_master(_master())
+    student, _, _ = build(course, "hw01", tmp_path / "out")
+    nb = json.loads((student / "hw01.ipynb").read_text())
+    assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+    assert "tests" not in nb["metadata"].get("otter", {})
