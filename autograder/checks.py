@@ -9,6 +9,7 @@ notebook's metadata are never read. The test source never enters the worker.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -141,7 +142,7 @@ class WorkerSession:
         self.client = self._spawn(self.workdir)
         started = time.monotonic()
         try:
-            return self.client.wait_ready(self.limits.notebook_seconds)
+            return self.client.wait_ready(self.limits.notebook_seconds, len(self.cells))
         except WorkerLost as exc:
             self._record_loss(exc)
             self.failure = exc
@@ -151,8 +152,8 @@ class WorkerSession:
                 self.notebook_seconds = time.monotonic() - started
 
     def _spawn(self, workdir: Path) -> WorkerClient:
-        request_r, request_w = os.pipe()
-        reply_r, reply_w = os.pipe()
+        request_r, request_w = pipe_above_stdio()
+        reply_r, reply_w = pipe_above_stdio()
         argv = [sys.executable, "-s", "-B", "-m", "autograder.worker", "--cells", CELLS_FILE]
         argv += ["--fd-in", str(request_r), "--fd-out", str(reply_w)]
         argv += ["--cell-seconds", str(self.limits.cell_seconds)]
@@ -202,6 +203,19 @@ class WorkerSession:
         if self.workdir is not None:
             remove_tree(self.workdir)
             self.workdir = None
+
+
+def pipe_above_stdio() -> tuple[int, int]:
+    """os.pipe() whose fds are not 0/1/2 (a grader started without stdin could get fd 0,
+    which the worker points at /dev/null)."""
+    fds = []
+    for fd in os.pipe():
+        if fd <= 2:
+            high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
+            os.close(fd)
+            fd = high
+        fds.append(fd)
+    return fds[0], fds[1]
 
 
 def worker_env(limits: Limits) -> dict[str, str]:

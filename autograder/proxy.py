@@ -95,7 +95,7 @@ class WorkerClient:
 
     # -- lifecycle
 
-    def wait_ready(self, seconds: float) -> list[CellReport]:
+    def wait_ready(self, seconds: float, cell_count: int) -> list[CellReport]:
         """Wait for the notebook to finish; returns the per-cell reports."""
         self.deadline = time.monotonic() + seconds
         try:
@@ -105,7 +105,7 @@ class WorkerClient:
         if set(message) != {"seq", "kind", "cells", "ms"} or message["kind"] != "ready":
             raise self._lose("protocol", "the first message was not 'ready'")
         cells = message.get("cells")
-        if not isinstance(cells, list):
+        if not isinstance(cells, list) or len(cells) > cell_count:
             raise self._lose("protocol", "malformed cell reports")
         return [self._cell_report(c) for c in cells]
 
