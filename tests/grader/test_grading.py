@@ -65,6 +65,7 @@ def test_magics_and_shell_lines_do_not_stop_the_notebook(numpy_bundle, make_note
         "%no_such_magic",
         "!exit 3",
         "%matplotlib inline",
+        "name = input('Как вас зовут?')",
     ]
     result = grade(numpy_bundle, make_notebook(cells + NUMPY_SOLUTION))
     assert result.score == 5

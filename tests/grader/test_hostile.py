@@ -3,8 +3,10 @@ Each must end as a result worth no more than honest work, and never hurt the gra
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
-from conftest import NUMPY_BLANK, NUMPY_SOLUTION, grade, passed
+from conftest import FAST, NUMPY_BLANK, NUMPY_SOLUTION, grade, passed
 
 TORCH_TESTS = {
     "q1": """
@@ -160,6 +162,13 @@ def test_exit_inside_a_called_function_fails_that_test_only(
     result = grade(numpy_bundle, make_notebook(cells))
     assert passed(result) == {"q1 - 1": True, "q1 - 2": True, "q2 - 1": True, "q2 - 2": False}
     assert result.status == status and result.score == 4
+
+
+def test_memory_blowup_in_a_called_function_fails_that_test_only(numpy_bundle, make_notebook):
+    cells = NUMPY_SOLUTION + ["def scale(x, k):\n    return len(b'x' * (3 * 2**30))"]
+    result = grade(numpy_bundle, make_notebook(cells), replace(FAST, memory_mb=1024))
+    assert passed(result) == {"q1 - 1": True, "q1 - 2": True, "q2 - 1": True, "q2 - 2": False}
+    assert "MemoryError" in result.tests[3].output or result.status == "memory"
 
 
 def test_killing_the_parent_from_a_called_function_keeps_earned_points(numpy_bundle, make_notebook):
