@@ -9,6 +9,7 @@ notebook's metadata are never read. The test source never enters the worker.
 
 from __future__ import annotations
 
+import builtins
 import fcntl
 import json
 import os
@@ -258,22 +259,36 @@ def run_case(session: WorkerSession, question: str, case: Any, limits: Limits) -
     client.deadline = time.monotonic() + limits.test_seconds
     try:
         case.body.call_func(env)
-        passed = True
+        passed = client.lost is None  # a test that swallowed WorkerLost still fails
+        hint = "" if client.lost is None else lost_hint(client.lost, limits)
     except WorkerLost as exc:
-        session.test_lost(exc)
-        hint = LOST_MESSAGES[exc.kind].format(seconds=limits.test_seconds)
+        hint = lost_hint(exc, limits)
     except StudentError as exc:
-        hint = f"ваш код выбросил исключение {exc.type_name}"
-        if not case.hidden:
-            hint += f": {exc.message[:500]}"
+        hint = student_error_hint(exc, case.hidden)
     except Exception as exc:  # the test's own assertion (or its error) about the student's data
         hint = "" if case.hidden else f"{type(exc).__name__}: {str(exc)[:500]}"
     finally:
         client.deadline = None
+    if client.lost is not None:  # only this test's worker; proxies kept from older ones don't
+        session.test_lost(client.lost)
     if not passed and env.missing:
         missing = "в ноутбуке не определено: " + ", ".join(env.missing)
         hint = f"{hint}; {missing}" if hint else missing
     return case_record(question, case, passed, hint)
+
+
+def lost_hint(exc: WorkerLost, limits: Limits) -> str:
+    return LOST_MESSAGES[exc.kind].format(seconds=limits.test_seconds)
+
+
+def student_error_hint(exc: StudentError, hidden: bool) -> str:
+    """What to say about an exception the student's code raised. Hidden tests pass inputs the
+    student must not learn, so they name only built-in exception types, never the message
+    (a made-up type name or message could carry the hidden inputs out)."""
+    if not hidden:
+        return f"ваш код выбросил исключение {exc.type_name}: {exc.message[:500]}"
+    builtin = isinstance(getattr(builtins, exc.type_name, None), type)
+    return f"ваш код выбросил исключение {exc.type_name if builtin else '(собственного типа)'}"
 
 
 def notebook_lost_hint(exc: WorkerLost) -> str:

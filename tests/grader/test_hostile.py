@@ -213,3 +213,16 @@ def test_forged_bytes_from_a_called_function_score_no_more_than_blank(numpy_bund
     cells = NUMPY_BLANK + [FORGE + "def relu(x):\n    forge()\n    return x"]
     result = grade(numpy_bundle, make_notebook(cells))
     assert result.score == 0 and result.status == "protocol-error"
+
+
+def test_hidden_inputs_cannot_leak_out_through_exceptions(numpy_bundle, make_notebook):
+    leak = (
+        "def relu(x):\n"
+        "    name = 'Leak_' + str(abs(float(x.sum()))).replace('.', '_')\n"
+        "    raise type(name, (Exception,), {})(repr(x))"
+    )
+    result = grade(numpy_bundle, make_notebook([leak]))
+    public, hidden = result.tests[0], result.tests[1]
+    assert "Leak_" in public.output  # public inputs are no secret
+    assert "Leak_" not in hidden.output and "array" not in hidden.output
+    assert "собственного типа" in hidden.output
