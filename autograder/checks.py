@@ -24,7 +24,6 @@ from typing import Any
 import nbformat
 from otter.test_files.exception_test import ExceptionTestFile
 
-import autograder
 from autograder.bundle import Bundle
 from autograder.errors import ConfigError
 from autograder.launch import start_worker
@@ -220,11 +219,9 @@ def pipe_above_stdio() -> tuple[int, int]:
 
 
 def worker_env(limits: Limits) -> dict[str, str]:
+    """What the worker needs on top of the sandbox's own environment."""
     threads = str(limits.threads)
     return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": "C.UTF-8",
-        "PYTHONPATH": str(Path(autograder.__file__).resolve().parent.parent),
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONHASHSEED": "0",  # the same notebook graded twice behaves the same
         "MPLBACKEND": "Agg",

@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import autograder
 from autograder.errors import SandboxError
 from autograder.limits import Limits
 
@@ -52,7 +53,9 @@ def start_worker(
     pass_fds: tuple[int, ...],
     backend: str = "auto",
 ) -> tuple[Any, str, str | None]:
-    """Start `argv` in `workdir` under `limits`; returns (process, backend name, warning)."""
+    """Start `argv` in `workdir` under `limits`; returns (process, backend name, warning).
+    `env` holds only what the worker needs beyond a minimal environment (PATH, HOME,
+    PYTHONPATH are the sandbox's business)."""
     if importlib.util.find_spec("autograder.sandbox") is not None:
         from autograder.sandbox import Sandbox
 
@@ -61,10 +64,18 @@ def start_worker(
         return process, sandbox.backend, sandbox.warning
     if backend not in ("auto", "none"):
         raise SandboxError(f"isolation backend {backend!r} is not available (no sandbox module)")
+    package_parent = str(Path(autograder.__file__).resolve().parent.parent)
+    base_env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "HOME": str(workdir),
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONPATH": package_parent,
+    }
     popen = subprocess.Popen(
         argv,
         cwd=workdir,
-        env={**env, "HOME": str(workdir)},
+        env={**base_env, **env},
         pass_fds=pass_fds,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
