@@ -29,6 +29,7 @@ from autograder.protocol import (
 )
 
 MAX_TEXT = 4000  # strings the worker reports about cells and errors
+POLL_SLICE_MS = 200  # how often a wait checks that the worker still lives
 
 
 class WorkerLost(BaseException):
@@ -200,10 +201,17 @@ class WorkerClient:
         return remaining
 
     def _wait(self, fd: int, event: int) -> bool:
+        """Wait (a short slice at most) until `fd` is ready. Between slices, check that the
+        worker is alive: a process it forked may hold the channel open after it died."""
         remaining = self._remaining()
         poller = select.poll()
         poller.register(fd, event)
-        return bool(poller.poll(None if remaining is None else remaining * 1000 + 1))
+        slice_ms = POLL_SLICE_MS if remaining is None else min(remaining * 1000 + 1, POLL_SLICE_MS)
+        if poller.poll(slice_ms):
+            return True
+        if self.process.poll() is not None:
+            raise self._lose(*self._death())
+        return False
 
     def _send(self, message: dict[str, Any], buffers: list[bytes]) -> None:
         for chunk in frame_chunks(message, buffers):

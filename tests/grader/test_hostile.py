@@ -226,3 +226,9 @@ def test_hidden_inputs_cannot_leak_out_through_exceptions(numpy_bundle, make_not
     assert "Leak_" in public.output  # public inputs are no secret
     assert "Leak_" not in hidden.output and "array" not in hidden.output
     assert "собственного типа" in hidden.output
+
+
+def test_a_dead_worker_is_noticed_even_if_its_child_holds_the_channel(numpy_bundle, make_notebook):
+    orphan = "import os, time\nif os.fork() == 0:\n    time.sleep(600)\nos._exit(0)"
+    result = grade(numpy_bundle, make_notebook(NUMPY_SOLUTION + [orphan]))
+    assert result.status == "crashed" and result.score == 0  # not a notebook timeout
