@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import operator
 import os
 import signal
 import sys
@@ -27,7 +28,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from autograder.protocol import Handle, TooLarge, decode_value, encode_value, frame_chunks
+from autograder.protocol import (
+    Handle,
+    TooLarge,
+    decode_value,
+    encode_value,
+    frame_chunks,
+    read_frame,
+)
 
 MAX_ERROR_CHARS = 1000  # an exception message in a reply
 MAX_TRACEBACK_CHARS = 2000  # a cell's short traceback
@@ -259,8 +267,6 @@ class ObjectServer:
         self.next_id = 1
 
     def serve(self) -> None:
-        from autograder.protocol import read_frame
-
         while True:
             try:
                 message, buffers = read_frame(self.channel.read_exact)
@@ -272,7 +278,10 @@ class ObjectServer:
                 reply = self.answer(message, buffers)
             except BaseException as exc:  # student code may raise anything, SystemExit too
                 reply = error_reply(exc)
-            self.channel.send({"seq": seq, **reply[0]}, reply[1])
+            try:
+                self.channel.send({"seq": seq, **reply[0]}, reply[1])
+            except TooLarge as exc:
+                self.channel.send({"seq": seq, **error_reply(exc)[0]})
 
     def answer(self, message: dict[str, Any], buffers: list[Any]) -> tuple[dict, list[bytes]]:
         op = message.get("op")
@@ -292,7 +301,7 @@ class ObjectServer:
             "getattr": lambda: getattr(target, message["name"]),
             "setattr": lambda: setattr(target, message["name"], value),
             "getitem": lambda: target[value],
-            "setitem": lambda: target.__setitem__(*value),
+            "setitem": lambda: operator.setitem(target, *value),
             "next": lambda: next(target),
             "len": lambda: len(target),
             "release": lambda: None,
@@ -306,7 +315,7 @@ class ObjectServer:
             try:
                 node, buffers = encode_value(value, self.handle_for)
                 return {"kind": "ok", "v": node}, buffers
-            except (TooLarge, Exception):  # too big or odd to copy: keep it here instead
+            except Exception:  # too big (TooLarge) or odd to copy: keep it here instead
                 pass
         handle = self.handle_for(value)
         return {"kind": "ok", "v": {"$": "handle", "id": handle.id, "type": handle.type_name}}, []
