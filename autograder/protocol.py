@@ -67,7 +67,10 @@ class Handle:
 def frame_chunks(message: dict[str, Any], buffers: list[bytes]) -> list[bytes]:
     """The byte chunks of one frame (written in order, without joining big buffers)."""
     header = json.dumps(
-        {"m": message, "b": [len(b) for b in buffers]}, ensure_ascii=False, allow_nan=False
+        # ASCII escapes carry any str, lone surrogates too (they have no UTF-8 form)
+        {"m": message, "b": [len(b) for b in buffers]},
+        ensure_ascii=True,
+        allow_nan=False,
     ).encode()
     total = 4 + len(header) + sum(len(b) for b in buffers)
     if total > MAX_FRAME_BYTES or len(header) > MAX_HEADER_BYTES or len(buffers) > MAX_BUFFERS:

@@ -73,6 +73,11 @@ def student_error(type_name: str, message: str) -> StudentError:
     return error
 
 
+def clean_text(text: str, limit: int) -> str:
+    """A worker's text, cut to `limit` and made writable as UTF-8 (no lone surrogates)."""
+    return text[:limit].encode("utf-8", "replace").decode("utf-8")
+
+
 @dataclass(frozen=True)
 class CellReport:
     index: int
@@ -116,8 +121,9 @@ class WorkerClient:
             raise self._lose("protocol", "malformed cell report")
         if not all(isinstance(raw[k], t) and type(raw[k]) is not bool for k, t in fields.items()):
             raise self._lose("protocol", "malformed cell report")
-        error = raw["error"][:100] if raw["error"] is not None else None
-        return CellReport(raw["i"], error, raw["tb"][:MAX_TEXT], raw["out"][:MAX_TEXT], raw["ms"])
+        error = clean_text(raw["error"], 100) if raw["error"] is not None else None
+        tb, out = clean_text(raw["tb"], MAX_TEXT), clean_text(raw["out"], MAX_TEXT)
+        return CellReport(raw["i"], error, tb, out, raw["ms"])
 
     def close(self) -> None:
         """Kill the worker and close the channel (safe to call twice)."""
@@ -170,7 +176,7 @@ class WorkerClient:
         if kind == "error" and set(reply) == {"seq", "kind", "type", "msg"}:
             type_name, text = reply["type"], reply["msg"]
             if isinstance(type_name, str) and isinstance(text, str):
-                raise student_error(type_name[:100], text[:MAX_TEXT])
+                raise student_error(clean_text(type_name, 100), clean_text(text, MAX_TEXT))
         raise self._lose("protocol", "malformed reply")
 
     def _handle_of(self, obj: Any) -> Handle:

@@ -170,9 +170,14 @@ def test_notebook_over_its_time_limit_scores_zero(numpy_bundle, make_notebook):
 
 
 def test_long_output_is_cut_and_does_not_matter(numpy_bundle, make_notebook):
-    cells = ["import os\nfor i in range(200000):\n    print('x' * 50)\nos.write(1, b'y' * 10**6)"]
+    cells = [
+        "import os\nfor i in range(200000):\n    print('x' * 50)\nos.write(1, b'y' * 10**6)",
+        "print('\\udcff не UTF-8')\nraise ValueError('\\ud800')",
+    ]
     result = grade(numpy_bundle, make_notebook(cells + NUMPY_SOLUTION), replace(FAST, output_kb=1))
-    assert result.score == 5 and result.notebook_errors == []
+    assert result.score == 5
+    assert [(e.cell, e.error) for e in result.notebook_errors] == [(2, "ValueError")]
+    results_json(result).encode("utf-8")  # a lone surrogate in a traceback is made writable
 
 
 def test_bundle_files_are_next_to_the_notebook(make_bundle, make_notebook):

@@ -58,6 +58,7 @@ def read(raw: bytes):
         [1, [2, [3]]],
         (1, "a", None),
         {"a": 1, 2: [3.5]},
+        "lone surrogate \udcff",
         {1, "x", (2, 3)},
         frozenset({1.5}),
         slice(1, None, 2),
