@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,9 @@ def read_code_cells(path: Path) -> list[dict[str, Any]]:
                 cell["outputs"], cell["execution_count"] = [], None
     try:
         notebook = nbformat.from_dict(data)
-        nbformat.validate(notebook)
+        with warnings.catch_warnings():  # missing cell ids: nbformat only warns and fixes them
+            warnings.simplefilter("ignore")
+            nbformat.validate(notebook)
     except (nbformat.ValidationError, ValueError, TypeError, AttributeError) as exc:
         reason = str(getattr(exc, "message", exc)).splitlines()[0][:200]
         raise BadNotebook(f"ноутбук повреждён ({reason})") from None
