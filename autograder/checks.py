@@ -1,0 +1,383 @@
+"""Grade one notebook: read its code, run it in a sandboxed worker, run the bundle's tests
+against proxies in this (trusted) process, and score them.
+
+    read_code_cells -> WorkerSession.start -> run_test_file for each question -> GradingResult
+
+The test files are the bundle's, parsed by otter's own loader; tests carried in the
+notebook's metadata are never read. The test source never enters the worker.
+"""
+
+from __future__ import annotations
+
+import builtins
+import fcntl
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from otter.test_files.exception_test import ExceptionTestFile
+
+from autograder.bundle import Bundle
+from autograder.errors import ConfigError
+from autograder.launch import start_worker
+from autograder.limits import Limits
+from autograder.proxy import CellReport, StudentError, StudentNamespace, WorkerClient, WorkerLost
+from autograder.results import (
+    HIDDEN_FAILED,
+    HIDDEN_PASSED,
+    PUBLIC_FAILED,
+    PUBLIC_PASSED,
+    CellError,
+    GradingResult,
+    TestRecord,
+)
+
+NOTEBOOK_MAX_BYTES = 100 * 2**20  # larger files are refused before parsing
+CELLS_FILE = ".grader-cells.json"
+MAX_RESTARTS = 2  # fresh workers after one died or hung mid-test
+LOST_STATUS = {"timeout": "timeout", "memory": "memory", "crashed": "crashed"}
+LOST_MESSAGES = {
+    "timeout": "превышено время на тест ({seconds:g} с)",
+    "memory": "превышен лимит памяти",
+    "crashed": "процесс с решением завершился во время теста",
+    "protocol": "решение нарушило обмен данными с оценщиком",
+}
+
+
+class BadNotebook(Exception):
+    """The file is not a gradable notebook; the message is for the student (Russian)."""
+
+
+# ---------------------------------------------------------------- the notebook
+
+
+def read_code_cells(path: Path) -> list[dict[str, Any]]:
+    """[{index, source}] of the notebook's code cells; outputs are dropped before anything
+    else looks at it. Raises BadNotebook."""
+    try:
+        size = path.stat().st_size
+        if size > NOTEBOOK_MAX_BYTES:
+            raise BadNotebook(f"файл слишком большой ({size // 2**20} МБ); очистите вывод ячеек")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BadNotebook(f"файл не читается ({exc.strerror})") from None
+    if not raw.strip():
+        raise BadNotebook("файл пустой")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadNotebook("это не ноутбук: файл не является JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise BadNotebook("это не ноутбук Jupyter: нет списка ячеек")
+    if data.get("nbformat") != 4:
+        raise BadNotebook(
+            f"формат ноутбука nbformat {data.get('nbformat')!r} не поддерживается; "
+            "откройте файл в JupyterLab и сохраните заново"
+        )
+    for cell in data["cells"]:
+        if isinstance(cell, dict):
+            cell.pop("attachments", None)
+            if cell.get("cell_type") == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+    try:
+        notebook = nbformat.from_dict(data)
+        with warnings.catch_warnings():  # missing cell ids: nbformat only warns and fixes them
+            warnings.simplefilter("ignore")
+            nbformat.validate(notebook)
+    except (nbformat.ValidationError, ValueError, TypeError, AttributeError) as exc:
+        reason = str(getattr(exc, "message", exc)).splitlines()[0][:200]
+        raise BadNotebook(f"ноутбук повреждён ({reason})") from None
+    return [
+        {"index": i, "source": _text(cell.source)}
+        for i, cell in enumerate(notebook.cells, start=1)
+        if cell.cell_type == "code"
+    ]
+
+
+def _text(source: str | list[str]) -> str:
+    return source if isinstance(source, str) else "".join(source)
+
+
+def load_test_files(bundle: Bundle) -> list[ExceptionTestFile]:
+    """The bundle's test files, in question order (instructor code, trusted)."""
+    files = []
+    for path in bundle.test_files():
+        try:
+            files.append(ExceptionTestFile.from_file(str(path)))
+        except Exception as exc:
+            raise ConfigError(f"{path}: cannot load test file ({exc})") from exc
+    return files
+
+
+# ---------------------------------------------------------------- the worker
+
+
+class WorkerSession:
+    """The worker for one submission: started in a fresh directory, restarted (notebook
+    re-executed) after it dies or hangs mid-test, at most MAX_RESTARTS times."""
+
+    def __init__(self, bundle: Bundle, cells: list[dict], limits: Limits, backend: str):
+        self.bundle, self.cells, self.limits, self.backend_wanted = bundle, cells, limits, backend
+        self.client: WorkerClient | None = None
+        self.workdir: Path | None = None
+        self.starts = 0
+        self.backend, self.warning = "", None
+        self.notebook_seconds = 0.0
+        self.failure: WorkerLost | None = None  # set once no more workers will be started
+        self.first_loss: WorkerLost | None = None
+
+    def start(self) -> list[CellReport]:
+        """Start a worker and run the notebook in it; raises WorkerLost if it does not finish."""
+        self.stop()
+        self.starts += 1
+        self.workdir = Path(tempfile.mkdtemp(prefix="autograder-work-"))
+        if self.bundle.files_dir.is_dir():
+            shutil.copytree(self.bundle.files_dir, self.workdir, dirs_exist_ok=True)
+        (self.workdir / CELLS_FILE).write_text(json.dumps(self.cells), encoding="utf-8")
+        self.client = self._spawn(self.workdir)
+        started = time.monotonic()
+        try:
+            return self.client.wait_ready(self.limits.notebook_seconds, len(self.cells))
+        except WorkerLost as exc:
+            self._record_loss(exc)
+            self.failure = exc
+            raise
+        finally:
+            if self.starts == 1:
+                self.notebook_seconds = time.monotonic() - started
+
+    def _spawn(self, workdir: Path) -> WorkerClient:
+        request_r, request_w = pipe_above_stdio()
+        reply_r, reply_w = pipe_above_stdio()
+        argv = [sys.executable, "-s", "-B", "-m", "autograder.worker", "--cells", CELLS_FILE]
+        argv += ["--fd-in", str(request_r), "--fd-out", str(reply_w)]
+        argv += ["--cell-seconds", str(self.limits.cell_seconds)]
+        argv += ["--output-kb", str(self.limits.output_kb)]
+        try:
+            process, self.backend, self.warning = start_worker(
+                argv,
+                workdir,
+                self.limits,
+                env=worker_env(self.limits),
+                pass_fds=(request_r, reply_w),
+                backend=self.backend_wanted,
+            )
+        except BaseException:
+            for fd in (request_w, reply_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(request_r)
+            os.close(reply_w)
+        return WorkerClient(process, request_w, reply_r)
+
+    def ready_client(self) -> WorkerClient:
+        """A live worker for the next test, restarting a lost one within the budget."""
+        if self.failure is not None:
+            raise self.failure
+        if self.client is not None and self.client.lost is None:
+            return self.client
+        if self.starts > MAX_RESTARTS:
+            self.failure = WorkerLost("crashed", "restart budget spent")
+            raise self.failure
+        self.start()
+        assert self.client is not None
+        return self.client
+
+    def _record_loss(self, exc: WorkerLost) -> None:
+        if self.first_loss is None:
+            self.first_loss = exc
+
+    def test_lost(self, exc: WorkerLost) -> None:
+        self._record_loss(exc)
+        self.stop()
+
+    def stop(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.workdir is not None:
+            remove_tree(self.workdir)
+            self.workdir = None
+
+
+def pipe_above_stdio() -> tuple[int, int]:
+    """os.pipe() whose fds are not 0/1/2 (a grader started without stdin could get fd 0,
+    which the worker points at /dev/null)."""
+    fds = []
+    for fd in os.pipe():
+        if fd <= 2:
+            high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
+            os.close(fd)
+            fd = high
+        fds.append(fd)
+    return fds[0], fds[1]
+
+
+def worker_env(limits: Limits) -> dict[str, str]:
+    """What the worker needs on top of the sandbox's own environment."""
+    threads = str(limits.threads)
+    return {
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",  # the same notebook graded twice behaves the same
+        "MPLBACKEND": "Agg",
+        "OMP_NUM_THREADS": threads,
+        "MKL_NUM_THREADS": threads,
+        "OPENBLAS_NUM_THREADS": threads,
+    }
+
+
+def remove_tree(path: Path) -> None:
+    """rmtree that first gives back permissions the student's code may have taken away."""
+    os.chmod(path, 0o700)
+    for root, dirs, _ in os.walk(path):
+        for name in dirs:
+            child = os.path.join(root, name)
+            if not os.path.islink(child):
+                os.chmod(child, 0o700)
+    shutil.rmtree(path)
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def run_case(session: WorkerSession, question: str, case: Any, limits: Limits) -> TestRecord:
+    """Run one otter test case against the student's objects; never raises for the student."""
+    passed, hint = False, ""
+    try:
+        client = session.ready_client()
+    except WorkerLost as exc:
+        return case_record(question, case, False, notebook_lost_hint(exc))
+    env = StudentNamespace(client)
+    client.deadline = time.monotonic() + limits.test_seconds
+    try:
+        case.body.call_func(env)
+        passed = client.lost is None  # a test that swallowed WorkerLost still fails
+        hint = "" if client.lost is None else lost_hint(client.lost, limits)
+    except WorkerLost as exc:
+        hint = lost_hint(exc, limits)
+    except StudentError as exc:
+        hint = student_error_hint(exc, case.hidden)
+    except Exception as exc:  # the test's own assertion (or its error) about the student's data
+        hint = "" if case.hidden else f"{type(exc).__name__}: {str(exc)[:500]}"
+    finally:
+        client.deadline = None
+    if client.lost is not None:  # only this test's worker; proxies kept from older ones don't
+        session.test_lost(client.lost)
+    if not passed and env.missing:
+        missing = "в ноутбуке не определено: " + ", ".join(env.missing)
+        hint = f"{hint}; {missing}" if hint else missing
+    return case_record(question, case, passed, hint)
+
+
+def lost_hint(exc: WorkerLost, limits: Limits) -> str:
+    return LOST_MESSAGES[exc.kind].format(seconds=limits.test_seconds)
+
+
+def student_error_hint(exc: StudentError, hidden: bool) -> str:
+    """What to say about an exception the student's code raised. Hidden tests pass inputs the
+    student must not learn, so they name only built-in exception types, never the message
+    (a made-up type name or message could carry the hidden inputs out)."""
+    if not hidden:
+        return f"ваш код выбросил исключение {exc.type_name}: {exc.message[:500]}"
+    builtin = isinstance(getattr(builtins, exc.type_name, None), type)
+    return f"ваш код выбросил исключение {exc.type_name if builtin else '(собственного типа)'}"
+
+
+def notebook_lost_hint(exc: WorkerLost) -> str:
+    if exc.detail == "restart budget spent":
+        return "тест не запускался: решение слишком часто завершалось аварийно"
+    return "тест не запускался: ноутбук не выполнился до конца"
+
+
+def case_record(question: str, case: Any, passed: bool, hint: str) -> TestRecord:
+    """The record a student sees; a hidden case shows only fixed texts and the hint."""
+    if passed:
+        lines = [HIDDEN_PASSED if case.hidden else PUBLIC_PASSED, case.success_message]
+    else:
+        lines = [HIDDEN_FAILED if case.hidden else PUBLIC_FAILED, case.failure_message, hint]
+    points = float(case.points or 0)
+    return TestRecord(
+        name=case.name,
+        question=question,
+        score=points if passed else 0.0,
+        max_score=points,
+        hidden=bool(case.hidden),
+        passed=passed,
+        output="\n".join(line for line in lines if line),
+    )
+
+
+def run_test_file(
+    session: WorkerSession, test_file: ExceptionTestFile, limits: Limits
+) -> list[TestRecord]:
+    records = [run_case(session, test_file.name, c, limits) for c in test_file.test_cases]
+    if test_file.all_or_nothing and not all(r.passed for r in records):
+        records = [replace(r, score=0.0) for r in records]
+    return records
+
+
+# ---------------------------------------------------------------- the entry point
+
+
+def grade_notebook(
+    bundle: Bundle,
+    notebook_path: Path,
+    *,
+    student_id: str,
+    limits: Limits | None = None,
+    backend: str = "auto",
+) -> GradingResult:
+    """Grade one notebook against the bundle; a bad or hostile submission is a result,
+    never an exception (ConfigError / SandboxError are the grader's own problems)."""
+    started = time.monotonic()
+    limits = limits or bundle.limits
+    test_files = load_test_files(bundle)
+    result = GradingResult(
+        assignment=bundle.assignment,
+        student_id=student_id,
+        status="ok",
+        max_score=bundle.max_points,
+        limits=limits.to_dict(),
+        bundle_version=bundle.version,
+    )
+    try:
+        cells = read_code_cells(notebook_path)
+    except BadNotebook as exc:
+        result.status, result.message = "bad-notebook", f"Причина: {exc}."
+        result.tests = [case_record(f.name, c, False, "") for f in test_files for c in f.test_cases]
+        result.timings = {"total": time.monotonic() - started}
+        return result
+    session = WorkerSession(bundle, cells, limits, backend)
+    try:
+        result.notebook_errors = start_notebook(session)
+        tests_started = time.monotonic()
+        result.tests = [r for f in test_files for r in run_test_file(session, f, limits)]
+        tests_seconds = time.monotonic() - tests_started
+    finally:
+        session.stop()
+    result.backend, result.backend_warning = session.backend, session.warning
+    if session.first_loss is not None:
+        result.status = LOST_STATUS.get(session.first_loss.kind, "protocol-error")
+    result.timings = {
+        "notebook": round(session.notebook_seconds, 3),
+        "tests": round(tests_seconds, 3),
+        "total": round(time.monotonic() - started, 3),
+    }
+    return result
+
+
+def start_notebook(session: WorkerSession) -> list[CellError]:
+    """Run the notebook once; its failing cells, or none if it did not finish at all."""
+    try:
+        reports = session.start()
+    except WorkerLost:
+        return []
+    return [CellError(r.index, r.error, r.traceback) for r in reports if r.error is not None]

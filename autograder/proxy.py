@@ -1,0 +1,363 @@
+"""Trusted-side stand-ins for the student's objects, and the channel they talk through.
+
+A `Proxy` names an object that stays in the worker. Calls, attribute reads and writes,
+indexing, iteration and len() are forwarded; what comes back is either data (rebuilt by
+protocol.py as exact built-in / numpy / torch types) or another Proxy. A Proxy refuses
+comparison, truth-testing and hashing, so a test can only judge the student's objects by
+the data they produce. The worker is hostile: every reply is checked, every wait has a
+deadline, and anything odd ends the worker with `WorkerLost`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import select
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from autograder.protocol import (
+    Handle,
+    ProtocolError,
+    TooLarge,
+    decode_value,
+    encode_value,
+    frame_chunks,
+    read_frame,
+)
+
+MAX_TEXT = 4000  # strings the worker reports about cells and errors
+POLL_SLICE_MS = 200  # how often a wait checks that the worker still lives
+
+
+class WorkerLost(BaseException):
+    """The worker cannot be asked anything more: it died, hung, or broke the protocol.
+    A BaseException so that a test's `except Exception` cannot swallow it."""
+
+    def __init__(self, kind: str, detail: str):
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind  # "timeout" | "crashed" | "memory" | "protocol"
+        self.detail = detail
+
+
+class StudentError(Exception):
+    """Student code raised `type_name` in the worker. For built-in exception types the raised
+    error also subclasses that type, so `except ValueError` in a test works."""
+
+    type_name: str = "Exception"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+_student_errors: dict[str, type] = {}
+
+
+def student_error(type_name: str, message: str) -> StudentError:
+    """A StudentError for `type_name` (mixing in the built-in type of that name, if any)."""
+    builtin = getattr(builtins, type_name, None)
+    if isinstance(builtin, type) and issubclass(builtin, Exception):
+        try:
+            if type_name not in _student_errors:
+                bases = (StudentError, builtin)
+                _student_errors[type_name] = type(f"Student{type_name}", bases, {})
+            error = _student_errors[type_name](message)
+        except TypeError:  # a built-in that wants other constructor arguments
+            error = StudentError(message)
+    else:
+        error = StudentError(message)
+    error.type_name = type_name
+    return error
+
+
+def clean_text(text: str, limit: int) -> str:
+    """A worker's text, cut to `limit` and made writable as UTF-8 (no lone surrogates)."""
+    return text[:limit].encode("utf-8", "replace").decode("utf-8")
+
+
+@dataclass(frozen=True)
+class CellReport:
+    index: int
+    error: str | None  # exception type name, None when the cell ran cleanly
+    traceback: str
+    output: str
+    ms: int
+
+
+class WorkerClient:
+    """Requests and replies over the worker's channel, with a deadline on every wait."""
+
+    def __init__(self, process: Any, fd_out: int, fd_in: int):
+        self.process = process
+        self.fd_out, self.fd_in = fd_out, fd_in  # we write requests to fd_out, read fd_in
+        os.set_blocking(fd_out, False)
+        self.deadline: float | None = None
+        self.seq = 0
+        self.lost: WorkerLost | None = None
+        self.pending_release: list[int] = []
+
+    # -- lifecycle
+
+    def wait_ready(self, seconds: float, cell_count: int) -> list[CellReport]:
+        """Wait for the notebook to finish; returns the per-cell reports."""
+        self.deadline = time.monotonic() + seconds
+        try:
+            message = self._receive()[0]
+        finally:
+            self.deadline = None
+        if set(message) != {"seq", "kind", "cells", "ms"} or message["kind"] != "ready":
+            raise self._lose("protocol", "the first message was not 'ready'")
+        cells = message.get("cells")
+        if not isinstance(cells, list) or len(cells) > cell_count:
+            raise self._lose("protocol", "malformed cell reports")
+        return [self._cell_report(c) for c in cells]
+
+    def _cell_report(self, raw: Any) -> CellReport:
+        fields = {"i": int, "error": (str, type(None)), "tb": str, "out": str, "ms": int}
+        if not isinstance(raw, dict) or set(raw) != set(fields):
+            raise self._lose("protocol", "malformed cell report")
+        if not all(isinstance(raw[k], t) and type(raw[k]) is not bool for k, t in fields.items()):
+            raise self._lose("protocol", "malformed cell report")
+        error = clean_text(raw["error"], 100) if raw["error"] is not None else None
+        tb, out = clean_text(raw["tb"], MAX_TEXT), clean_text(raw["out"], MAX_TEXT)
+        return CellReport(raw["i"], error, tb, out, raw["ms"])
+
+    def close(self) -> None:
+        """Kill the worker and close the channel (safe to call twice)."""
+        if self.lost is None:
+            self.lost = WorkerLost("crashed", "the worker was closed")
+        self.process.kill_all()
+        if self.fd_in >= 0:
+            os.close(self.fd_out)
+            os.close(self.fd_in)
+            self.fd_out = self.fd_in = -1
+
+    # -- requests
+
+    def get(self, name: str) -> tuple[bool, Any]:
+        """(found, value) for a top-level name of the notebook."""
+        try:
+            return True, self.request("get", name=name)
+        except StudentError as exc:
+            if exc.type_name == "NameError":
+                return False, None
+            raise
+
+    def request(self, op: str, value: Any = None, **fields: Any) -> Any:
+        """Send one request; returns the decoded reply or raises StudentError / WorkerLost."""
+        if self.lost is not None:
+            raise self.lost
+        message: dict[str, Any] = {"seq": self.seq + 1, "op": op, **fields}
+        buffers: list[bytes] = []
+        if value is not None:
+            try:
+                message["v"], buffers = encode_value(value, self._handle_of)
+            except TooLarge as exc:
+                raise ValueError(f"argument too large for the student's code: {exc}") from None
+        if self.pending_release:
+            message["rel"], self.pending_release = self.pending_release, []
+        self.seq += 1
+        self._send(message, buffers)
+        reply, reply_buffers = self._receive()
+        return self._unwrap(reply, reply_buffers)
+
+    def _unwrap(self, reply: dict[str, Any], buffers: list[Any]) -> Any:
+        if reply.get("seq") != self.seq:
+            raise self._lose("protocol", "reply out of order")
+        kind = reply.get("kind")
+        if kind == "ok" and set(reply) == {"seq", "kind", "v"}:
+            try:
+                return decode_value(reply["v"], buffers, self._proxy_for)
+            except Exception as exc:  # ProtocolError, or numpy/torch refusing the bytes
+                raise self._lose("protocol", str(exc)[:200]) from None
+        if kind == "error" and set(reply) == {"seq", "kind", "type", "msg"}:
+            type_name, text = reply["type"], reply["msg"]
+            if isinstance(type_name, str) and isinstance(text, str):
+                raise student_error(clean_text(type_name, 100), clean_text(text, MAX_TEXT))
+        raise self._lose("protocol", "malformed reply")
+
+    def _handle_of(self, obj: Any) -> Handle:
+        if type(obj) is Proxy and object.__getattribute__(obj, "_client") is self:
+            return object.__getattribute__(obj, "_handle")
+        raise TypeError(
+            f"only data (numbers, strings, containers, arrays, tensors) or the student's own "
+            f"objects can be passed to the student's code, not {type(obj).__name__}"
+        )
+
+    def _proxy_for(self, handle: Handle) -> Proxy:
+        return Proxy(self, handle)
+
+    # -- bytes on the wire
+
+    def _lose(self, kind: str, detail: str) -> WorkerLost:
+        if self.lost is None:
+            self.lost = WorkerLost(kind, detail)
+            self.process.kill_all()
+        return self.lost
+
+    def _remaining(self) -> float | None:
+        if self.deadline is None:
+            return None
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._lose("timeout", "time limit reached")
+        return remaining
+
+    def _wait(self, fd: int, event: int) -> bool:
+        """Wait (a short slice at most) until `fd` is ready. Between slices, check that the
+        worker is alive: a process it forked may hold the channel open after it died."""
+        remaining = self._remaining()
+        poller = select.poll()
+        poller.register(fd, event)
+        slice_ms = POLL_SLICE_MS if remaining is None else min(remaining * 1000 + 1, POLL_SLICE_MS)
+        if poller.poll(slice_ms):
+            return True
+        if self.process.poll() is not None:
+            raise self._lose(*self._death())
+        return False
+
+    def _send(self, message: dict[str, Any], buffers: list[bytes]) -> None:
+        for chunk in frame_chunks(message, buffers):
+            view = memoryview(chunk)
+            while view:
+                if not self._wait(self.fd_out, select.POLLOUT):
+                    continue
+                try:
+                    view = view[os.write(self.fd_out, view) :]
+                except BlockingIOError:
+                    continue
+                except BrokenPipeError:
+                    raise self._lose(*self._death()) from None
+
+    def _read_exact(self, n: int) -> bytes:
+        parts, got = [], 0
+        while got < n:
+            if not self._wait(self.fd_in, select.POLLIN):
+                continue
+            chunk = os.read(self.fd_in, min(n - got, 1 << 20))
+            if not chunk:
+                raise self._lose(*self._death())
+            parts.append(chunk)
+            got += len(chunk)
+        return b"".join(parts)
+
+    def _receive(self) -> tuple[dict[str, Any], list[Any]]:
+        if self.lost is not None:
+            raise self.lost
+        try:
+            return read_frame(self._read_exact)
+        except ProtocolError as exc:
+            raise self._lose("protocol", str(exc)) from None
+
+    def _death(self) -> tuple[str, str]:
+        """Why the worker's end of the channel closed: (kind, detail)."""
+        try:
+            code = self.process.wait(timeout=2)
+        except Exception:  # still running (a child of it closed the channel): stop it
+            self.process.kill_all()
+            code = None
+        hit = self.process.limit_hit()
+        if hit == "memory":
+            return "memory", "memory limit reached"
+        return "crashed", f"the worker exited (status {code})"
+
+
+class Proxy:
+    """A student's object that stays in the worker. Data comes back as trusted copies."""
+
+    __slots__ = ("_client", "_handle", "__weakref__")
+
+    def __init__(self, client: WorkerClient, handle: Handle):
+        object.__setattr__(self, "_client", client)
+        object.__setattr__(self, "_handle", handle)
+
+    def _ask(self, op: str, value: Any = None, **fields: Any) -> Any:
+        client = object.__getattribute__(self, "_client")
+        handle = object.__getattribute__(self, "_handle")
+        return client.request(op, value, h=handle.id, **fields)
+
+    def __getattr__(self, name: str) -> Any:
+        # Dunders stay local: numpy, torch and copy probe them (e.g. __array_interface__
+        # holds a raw pointer) and must never get an answer from the worker.
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self._ask("getattr", name=name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._ask("setattr", value, name=name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._ask("call", (args, kwargs))
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._ask("getitem", key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._ask("setitem", (key, value))
+
+    def __len__(self) -> int:
+        length = self._ask("len")
+        if type(length) is not int or length < 0:
+            raise TypeError("len() of the student's object is not a non-negative int")
+        return length
+
+    def __iter__(self) -> Iterator[Any]:
+        iterator = self._ask("iter")
+        if type(iterator) is not Proxy:
+            raise TypeError("iter() of the student's object did not give an iterator")
+        return iterator
+
+    def __next__(self) -> Any:
+        return self._ask("next")
+
+    def _refuse(self, *args: Any) -> Any:
+        raise TypeError(
+            "a student's object cannot be compared or truth-tested by a test; "
+            "compare the data it returns instead"
+        )
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __bool__ = __hash__ = _refuse
+
+    def __repr__(self) -> str:
+        handle = object.__getattribute__(self, "_handle")
+        return f"<student object #{handle.id} of type {handle.type_name!r}>"
+
+    def __del__(self) -> None:
+        # Release with the next request, never from here: __del__ may run mid-request.
+        client = object.__getattribute__(self, "_client")
+        client.pending_release.append(object.__getattribute__(self, "_handle").id)
+
+
+class StudentNamespace(Mapping[str, Any]):
+    """The notebook's top-level names, fetched lazily, as otter's `global_environment`.
+    A name the notebook did not define is None (as in otter) and is remembered in
+    `missing` so the result can say so."""
+
+    def __init__(self, client: WorkerClient):
+        self.client = client
+        self.missing: list[str] = []
+        self.cache: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.cache:
+            found, value = self.client.get(name)
+            if not found:
+                self.missing.append(name)
+                raise KeyError(name)
+            self.cache[name] = value
+        return self.cache[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.cache)
+
+    def __len__(self) -> int:
+        return len(self.cache)

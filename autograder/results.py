@@ -1,0 +1,113 @@
+"""The outcome of grading one submission, and its Gradescope results.json form.
+
+What a student reads is in Russian. Hidden tests say only passed / not passed (plus the
+instructor's failure_message and a hint of what went wrong); their source, tracebacks and
+expected values never get here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUS_MESSAGES = {
+    "ok": "",
+    "timeout": "Превышено ограничение по времени: выполнение остановлено.",
+    "memory": "Превышено ограничение по памяти: выполнение остановлено.",
+    "crashed": "Процесс с вашим решением неожиданно завершился (sys.exit, os._exit, сигнал?).",
+    "protocol-error": "Решение вмешалось в обмен данными с оценщиком; проверка прервана.",
+    "bad-notebook": "Файл не удалось прочитать как ноутбук Jupyter.",
+}
+
+HIDDEN_PASSED = "Скрытый тест пройден."
+HIDDEN_FAILED = "Скрытый тест не пройден."
+PUBLIC_PASSED = "Тест пройден."
+PUBLIC_FAILED = "Тест не пройден."
+
+
+@dataclass(frozen=True)
+class TestRecord:
+    name: str
+    question: str
+    score: float
+    max_score: float
+    hidden: bool
+    passed: bool
+    output: str  # what the student sees about this test
+
+
+@dataclass(frozen=True)
+class CellError:
+    cell: int  # 1-based position of the cell in the notebook (all cells counted)
+    error: str  # exception type name
+    traceback: str  # short, the student's own frames only
+
+
+@dataclass
+class GradingResult:
+    assignment: str
+    student_id: str
+    status: str  # ok | timeout | memory | crashed | protocol-error | bad-notebook
+    max_score: float
+    tests: list[TestRecord] = field(default_factory=list)
+    notebook_errors: list[CellError] = field(default_factory=list)
+    message: str = ""  # extra words for the student about the whole submission
+    backend: str = ""  # isolation backend the worker ran under
+    backend_warning: str | None = None  # for staff: weaker isolation than wanted
+    limits: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    bundle_version: str = ""
+
+    @property
+    def score(self) -> float:
+        return round(math.fsum(t.score for t in self.tests), 6)
+
+    def summary(self) -> str:
+        """The top-level text a student reads."""
+        lines = [f"Итог: {_points(self.score)} из {_points(self.max_score)} баллов."]
+        for text in (STATUS_MESSAGES.get(self.status, ""), self.message):
+            if text:
+                lines.append(text)
+        if self.notebook_errors:
+            lines.append("Ошибки при выполнении ноутбука (остальные ячейки выполнены):")
+            for err in self.notebook_errors:
+                lines.append(f"- ячейка {err.cell}: {err.error}")
+                lines.extend("    " + line for line in err.traceback.splitlines())
+        return "\n".join(lines)
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def to_gradescope(result: GradingResult) -> dict[str, Any]:
+    """The result in Gradescope's results.json schema."""
+    return {
+        "score": result.score,
+        "execution_time": round(result.timings.get("total", 0.0), 3),
+        "output": result.summary(),
+        "tests": [
+            {
+                "name": t.name,
+                "score": t.score,
+                "max_score": t.max_score,
+                "status": "passed" if t.passed else "failed",
+                "output": t.output,
+                # hidden tests show only a sanitised pass/fail, once grades are published
+                "visibility": "after_published" if t.hidden else "visible",
+            }
+            for t in result.tests
+        ],
+        "extra_data": {
+            "assignment": result.assignment,
+            "student_id": result.student_id,
+            "status": result.status,
+            "max_score": result.max_score,
+            "backend": result.backend,
+            "backend_warning": result.backend_warning,
+            "limits": result.limits,
+            "timings": result.timings,
+            "bundle_version": result.bundle_version,
+        },
+    }

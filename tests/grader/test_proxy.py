@@ -1,0 +1,172 @@
+"""Proxies against a live worker: what is forwarded, what comes back, what is refused."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+import torch
+from conftest import running_worker
+
+from autograder.bundle import write_bundle_json
+from autograder.proxy import Proxy, StudentError, StudentNamespace, WorkerLost
+
+NOTEBOOK = '''
+import numpy as np
+import torch
+
+class Counter:
+    """A plain object with state, methods and container behaviour."""
+    def __init__(self):
+        self.count = 0
+        self.items = {"a": 1}
+    def bump(self, by=1):
+        self.count += by
+        return self.count
+    def __len__(self):
+        return 3
+    def __getitem__(self, key):
+        return self.items[key]
+    def __setitem__(self, key, value):
+        self.items[key] = value
+
+def gen(n):
+    for i in range(n):
+        yield i * i
+
+class Custom(Exception):
+    pass
+
+def fail(kind):
+    raise {"value": ValueError, "key": KeyError, "custom": Custom}[kind]("boom")
+
+class HalfFloat(float):
+    def __eq__(self, other):
+        return True
+    __hash__ = float.__hash__
+
+counter = Counter()
+model = torch.nn.Linear(2, 1)
+numbers = [1, 2.5, "три", None, (4, 5)]
+weird = HalfFloat(0.5)
+array = np.arange(6, dtype=np.float32).reshape(2, 3)
+'''
+
+
+@contextmanager
+def worker_for(source: str, root: Path) -> Iterator[StudentNamespace]:
+    """A live worker that ran a one-cell notebook, seen as the notebook's namespace."""
+    (root / "bundle" / "tests").mkdir(parents=True)
+    (root / "bundle" / "tests" / "q1.py").write_text("name = 'q1'\n")
+    bundle = write_bundle_json(
+        root / "bundle", assignment="hw00", notebook="x.ipynb", max_points=1, questions={"q1": 1}
+    )
+    notebook = root / "student.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nbformat.write(nb, notebook)
+    with running_worker(bundle, notebook) as client:
+        yield StudentNamespace(client)
+
+
+@pytest.fixture(scope="module")
+def worker(tmp_path_factory):
+    with worker_for(NOTEBOOK, tmp_path_factory.mktemp("proxy")) as namespace:
+        yield namespace
+
+
+def test_data_comes_back_as_exact_trusted_types(worker):
+    assert worker["numbers"] == [1, 2.5, "три", None, (4, 5)]
+    assert type(worker["weird"]) is float and worker["weird"] != 1.0
+    array = worker["array"]
+    assert type(array) is np.ndarray and array.dtype == np.float32 and array[1, 2] == 5
+
+
+def test_objects_come_back_as_proxies_that_forward(worker):
+    counter = worker["counter"]
+    assert type(counter) is Proxy
+    assert counter.bump(by=2) == 2 and counter.count == 2
+    counter.count = 10
+    assert counter.bump() == 11
+    assert len(counter) == 3 and counter["a"] == 1
+    counter["b"] = [1, 2]
+    assert counter.items == {"a": 1, "b": [1, 2]}
+
+
+def test_iteration_is_forwarded(worker):
+    assert list(worker["gen"](4)) == [0, 1, 4, 9]
+    assert [p.shape for p in worker["model"].parameters()] == [(1, 2), (1,)]
+
+
+def test_tensors_and_parameters_arrive_as_plain_tensors(worker):
+    model = worker["model"]
+    out = model(torch.ones(3, 2))
+    assert type(out) is torch.Tensor and out.shape == (3, 1)
+    weight = model.weight
+    assert type(weight) is torch.Tensor and weight.requires_grad
+
+
+def test_proxies_refuse_comparison_truth_and_hashing(worker):
+    counter = worker["counter"]
+    for attempt in (
+        lambda: counter == counter,
+        lambda: counter != 1,
+        lambda: counter < 1,
+        lambda: bool(counter),
+        lambda: hash(counter),
+        lambda: {counter},
+    ):
+        with pytest.raises(TypeError, match="cannot be compared"):
+            attempt()
+
+
+def test_dunder_attributes_are_never_asked_of_the_worker(worker):
+    with pytest.raises(AttributeError):
+        worker["counter"].__array_interface__  # noqa: B018
+    with pytest.raises(TypeError):
+        np.asarray(worker["model"]) + 1
+
+
+def test_trusted_objects_cannot_be_sent_to_the_student(worker):
+    with pytest.raises(TypeError, match="only data"):
+        worker["counter"].bump(by=object())
+    with pytest.raises(TypeError, match="only data"):
+        worker["model"](torch.nn.Linear(1, 1))
+
+
+def test_student_exceptions_arrive_as_their_builtin_type(worker):
+    with pytest.raises(ValueError, match="boom") as caught:
+        worker["fail"]("value")
+    assert isinstance(caught.value, StudentError)
+    with pytest.raises(KeyError):
+        worker["fail"]("key")
+    with pytest.raises(StudentError) as custom:
+        worker["fail"]("custom")
+    assert custom.value.type_name == "Custom"
+    with pytest.raises(AttributeError):
+        worker["counter"].no_such_attribute  # noqa: B018
+
+
+def test_missing_names_are_none_and_remembered(worker):
+    assert worker.get("nothing_here") is None
+    assert "nothing_here" in worker.missing
+
+
+def test_a_call_past_the_deadline_loses_the_worker_for_good(tmp_path):
+    with worker_for("def spin():\n    while True:\n        pass", tmp_path) as namespace:
+        spin = namespace["spin"]
+        namespace.client.deadline = time.monotonic() + 0.5
+        with pytest.raises(WorkerLost) as lost:
+            try:
+                spin()
+            except Exception:  # a test cannot swallow it
+                pytest.fail("WorkerLost was caught by `except Exception`")
+        assert lost.value.kind == "timeout"
+        namespace.client.deadline = None
+        with pytest.raises(WorkerLost):
+            namespace.client.get("spin")
