@@ -1,0 +1,142 @@
+"""Mount helper of the "unshare" backend (used when bubblewrap is missing).
+
+Run as root by `unshare --fork --pid --mount --net --ipc --uts --kill-child` with
+`python -I -S inside.py CONFIG_JSON`; it is pid 1 of the new pid namespace. It builds the
+filesystem from layout.mounts() on a fresh tmpfs, pivots into it, forks the submission
+under the sandbox uid with no capabilities, and reaps until that child exits (then the
+kernel kills whatever else is left in the namespace). Standard library only, on purpose."""
+
+import ctypes
+import json
+import os
+import platform
+import shutil
+import sys
+
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+MNT_DETACH = 2
+PR_SET_NO_NEW_PRIVS = 38
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
+OLD = "/.oldroot"
+DEVICES = ("null", "zero", "full", "random", "urandom")
+SETUP_FAILED = 125
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def mount(src, dst, fstype, flags, data=None) -> None:
+    enc = [None if v is None else v.encode() for v in (src, dst, fstype, data)]
+    _check(libc.mount(enc[0], enc[1], enc[2], ctypes.c_ulong(flags), enc[3]), f"mount {dst}")
+
+
+def bind_ro(src: str, dst: str) -> None:
+    if os.path.isdir(src):
+        os.makedirs(dst, exist_ok=True)
+    else:
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        open(dst, "a").close()
+    mount(src, dst, None, MS_BIND)
+    flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
+    mount(None, dst, None, flags)
+
+
+def tmpfs(dst: str, size: int, mode: int) -> None:
+    os.makedirs(dst, exist_ok=True)
+    mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode={mode:o}")
+
+
+def dev(dst: str) -> None:
+    tmpfs(dst, 1 << 20, 0o755)
+    for name in DEVICES:
+        open(f"{dst}/{name}", "a").close()
+        mount(f"{OLD}/dev/{name}", f"{dst}/{name}", None, MS_BIND)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0")):
+        os.symlink(target, f"{dst}/{name}")
+    os.symlink("/proc/self/fd/1", f"{dst}/stdout")
+    os.symlink("/proc/self/fd/2", f"{dst}/stderr")
+
+
+def seed(src: str, dst: str, size: int, mode: int, uid: int) -> None:
+    """A size-capped tmpfs holding a copy of the caller's workdir, owned by the sandbox."""
+    tmpfs(dst, size, mode)
+    shutil.copytree(OLD + src, dst, symlinks=True, dirs_exist_ok=True)
+    for dirpath, dirnames, filenames in os.walk(dst):
+        os.lchown(dirpath, uid, uid)
+        for name in filenames + dirnames:
+            os.lchown(os.path.join(dirpath, name), uid, uid)
+    os.chmod(dst, mode)
+
+
+def build_root(mounts: list, uid: int) -> None:
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    base = "/tmp"  # any directory: in this private mount namespace the host is unaffected
+    tmpfs(base, 1 << 20, 0o755)
+    os.mkdir(base + OLD)
+    number = SYS_PIVOT_ROOT[platform.machine()]
+    _check(libc.syscall(number, base.encode(), (base + OLD).encode()), "pivot_root")
+    os.chdir("/")
+    for m in mounts:
+        kind, dst, src = m["kind"], m["dst"], m["src"]
+        if kind == "ro":
+            bind_ro(OLD + src, dst)
+        elif kind == "symlink":
+            os.symlink(src, dst)
+        elif kind == "tmpfs":
+            tmpfs(dst, m["size"], m["mode"])
+        elif kind == "proc":
+            os.makedirs(dst, exist_ok=True)
+            mount("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        elif kind == "dev":
+            dev(dst)
+        elif kind == "seed":
+            seed(src, dst, m["size"], m["mode"], uid)
+        else:
+            raise ValueError(f"unknown mount kind {kind!r}")
+    _check(libc.umount2(OLD.encode(), MNT_DETACH), "umount old root")
+    os.rmdir(OLD)
+    mount(None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def become_submission(config: dict) -> None:
+    """In the child: drop to the sandbox uid without capabilities, then exec."""
+    os.setsid()
+    uid = config["uid"]
+    if uid is not None:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    os.chdir(config["chdir"])
+    os.execve(config["argv"][0], config["argv"], config["env"])
+
+
+def main() -> None:
+    config = json.loads(sys.argv[1])
+    try:
+        build_root(config["mounts"], config["uid"])
+    except Exception as exc:  # report any setup failure as one line, distinct exit code
+        print(f"sandbox setup failed: {exc}", file=sys.stderr)
+        os._exit(SETUP_FAILED)
+    child = os.fork()
+    if child == 0:
+        try:
+            become_submission(config)
+        except Exception as exc:
+            print(f"sandbox exec failed: {exc}", file=sys.stderr)
+        os._exit(SETUP_FAILED)
+    while True:  # pid 1: reap orphans until the submission itself exits
+        pid, status = os.wait()
+        if pid == child:
+            code = os.waitstatus_to_exitcode(status)
+            os._exit(code if code >= 0 else 128 - code)
+
+
+if __name__ == "__main__":
+    main()
