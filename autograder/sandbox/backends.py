@@ -93,18 +93,23 @@ def bwrap_command(mounts: list[Mount], uid: int | None, argv: list[str], info_fd
     return [*cmd, "--", "/bin/sh", "-c", script, "sh", *argv]
 
 
-def unshare_command(mounts: list[Mount], uid: int | None, argv: list[str], env: dict[str, str]):
-    """util-linux unshare + inside.py as pid 1 of the new namespaces (needs root)."""
+def helper_command(mounts: list[Mount] | None, uid: int | None, argv, env, chdir: str):
+    """inside.py as the submission's parent; `mounts` None means no namespaces ("none")."""
     config = {
-        "mounts": [m.to_dict() for m in mounts],
+        "mounts": None if mounts is None else [m.to_dict() for m in mounts],
         "uid": uid,
         "argv": argv,
         "env": env,
-        "chdir": SUBMISSION,
+        "chdir": chdir,
     }
-    cmd = ["unshare", "--fork", "--kill-child", *NAMESPACES, "--propagation", "private"]
     python = os.path.realpath(sys.executable)
-    return [*cmd, "--", python, "-I", "-S", str(INSIDE), json.dumps(config)]
+    return [python, "-I", "-S", str(INSIDE), json.dumps(config)]
+
+
+def unshare_command(mounts: list[Mount], uid: int | None, argv: list[str], env: dict[str, str]):
+    """util-linux unshare + inside.py as pid 1 of the new namespaces (needs root)."""
+    cmd = ["unshare", "--fork", "--kill-child", *NAMESPACES, "--propagation", "private"]
+    return [*cmd, "--", *helper_command(mounts, uid, argv, env, SUBMISSION)]
 
 
 def _runs(cmd: list[str], env: dict[str, str]) -> bool:

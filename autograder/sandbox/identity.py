@@ -98,15 +98,30 @@ def processes_of(uid: int) -> list[int]:
 
 def kill_uid(uid: int, seconds: float = 10.0) -> list[int]:
     """SIGKILL every process of `uid` until none is left; returns survivors (should be [])."""
+    return kill_until_gone(lambda: processes_of(uid), seconds)
+
+
+def kill_until_gone(find, seconds: float = 10.0) -> list[int]:
+    """SIGKILL whatever `find()` lists, again and again, until it lists nothing."""
     deadline = time.monotonic() + seconds
     while True:
-        pids = processes_of(uid)
+        pids = find()
         if not pids or time.monotonic() > deadline:
             return pids
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        time.sleep(0.002)  # let the kernel finish the kills before scanning again
+        time.sleep(0.002)  # let the kernel finish the kills before looking again
+
+
+def is_alive(pid: int) -> bool:
+    """Exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 def kill_group(pgid: int) -> None:

@@ -1,21 +1,28 @@
-"""Mount helper of the "unshare" backend (used when bubblewrap is missing).
+"""Parent of the submission for the "unshare" and "none" backends, run as
+`python -I -S inside.py CONFIG_JSON`. Standard library only, on purpose.
 
-Run as root by `unshare --fork --pid --mount --net --ipc --uts --kill-child` with
-`python -I -S inside.py CONFIG_JSON`; it is pid 1 of the new pid namespace. It builds the
-filesystem from layout.mounts() on a fresh tmpfs, pivots into it, forks the submission
-under the sandbox uid with no capabilities, and reaps until that child exits (then the
-kernel kills whatever else is left in the namespace). Standard library only, on purpose."""
+unshare: started as root by `unshare --fork --pid --mount --net ... --kill-child`, it is
+pid 1 of the new pid namespace. It builds the filesystem from layout.mounts() on a fresh
+tmpfs, pivots into it, forks the submission under the sandbox uid with no capabilities,
+and reaps until that child exits (then the kernel kills the rest of the namespace).
 
+none (config "mounts" is null): no namespaces, so it makes itself a child subreaper:
+double-forked daemons stay its descendants, where kill_all() finds them, and it kills
+them all itself when the submission exits."""
+
+import contextlib
 import ctypes
 import json
 import os
 import platform
 import shutil
+import signal
 import sys
 
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
+PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 OLD = "/.oldroot"
@@ -117,10 +124,45 @@ def become_submission(config: dict) -> None:
     os.execve(config["argv"][0], config["argv"], config["env"])
 
 
+def descendants(pid: int) -> list[int]:
+    """All live descendants of `pid`, from /proc/<pid>/task/*/children."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{tid}/children") as f:
+                    kids = [int(k) for k in f.read().split()]
+            except OSError:
+                continue
+            found += kids
+            todo += kids
+    return found
+
+
+def kill_descendants() -> None:
+    """SIGKILL everything below us and reap it; orphans re-parent to us, so nothing escapes."""
+    while True:
+        for pid in descendants(os.getpid()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
 def main() -> None:
     config = json.loads(sys.argv[1])
     try:
-        build_root(config["mounts"], config["uid"])
+        if config["mounts"] is None:
+            _check(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "child subreaper")
+        else:
+            build_root(config["mounts"], config["uid"])
     except Exception as exc:  # report any setup failure as one line, distinct exit code
         print(f"sandbox setup failed: {exc}", file=sys.stderr)
         os._exit(SETUP_FAILED)
@@ -131,10 +173,11 @@ def main() -> None:
         except Exception as exc:
             print(f"sandbox exec failed: {exc}", file=sys.stderr)
         os._exit(SETUP_FAILED)
-    while True:  # pid 1: reap orphans until the submission itself exits
+    while True:  # reap orphans until the submission itself exits
         pid, status = os.wait()
         if pid == child:
             code = os.waitstatus_to_exitcode(status)
+            kill_descendants()
             os._exit(code if code >= 0 else 128 - code)
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import resource
 import signal
@@ -16,6 +15,7 @@ from autograder.errors import SandboxError
 from autograder.limits import Limits
 from autograder.sandbox import identity
 from autograder.sandbox.identity import UidLease
+from autograder.sandbox.inside import descendants
 
 WATCH_SECONDS = 0.1
 PAGE = resource.getpagesize()
@@ -31,6 +31,7 @@ class Tracking:
     pid_ns: int | None = None  # inode of its pid namespace (bwrap)
     pgid: int | None = None  # its session / process group (always)
     ns_init_pidfd: int | None = None  # pidfd of the namespace's pid 1 (bwrap)
+    reaper: int | None = None  # our subreaper: everything below it is the submission (none)
 
 
 class SandboxProcess:
@@ -66,6 +67,10 @@ class SandboxProcess:
         """Like Popen.wait (raises subprocess.TimeoutExpired)."""
         return self._popen.wait(timeout)
 
+    def communicate(self, input: bytes | None = None, timeout: float | None = None):
+        """Like Popen.communicate (raises subprocess.TimeoutExpired)."""
+        return self._popen.communicate(input, timeout)
+
     def wait_or_kill(self, timeout: float) -> int:
         """Wait up to `timeout` seconds of wall time, then kill everything ("time")."""
         try:
@@ -80,6 +85,8 @@ class SandboxProcess:
         t = self.track
         if t.uid is not None:
             return identity.processes_of(t.uid)
+        if t.reaper is not None:
+            return [pid for pid in descendants(t.reaper) if identity.is_alive(pid)]
         found = []
         for pid, _ in identity.live_processes():
             try:
@@ -98,6 +105,8 @@ class SandboxProcess:
             if self._done:
                 return
             self._stop.set()
+            # Below our subreaper first: killing it first would orphan them to init.
+            survivors = self._kill_members() if self.track.reaper is not None else []
             if self.track.ns_init_pidfd is not None:
                 signal.pidfd_send_signal(self.track.ns_init_pidfd, signal.SIGKILL)
             if self._popen.poll() is None:
@@ -106,7 +115,7 @@ class SandboxProcess:
                 identity.kill_group(self.track.pgid)
             if self.track.uid is not None:
                 survivors = identity.kill_uid(self.track.uid)
-            else:
+            elif self.track.reaper is None:
                 survivors = self._kill_members()
             self._popen.wait()
             if survivors:
@@ -121,14 +130,7 @@ class SandboxProcess:
             self._done = True
 
     def _kill_members(self) -> list[int]:
-        for _ in range(100):
-            pids = self.members()
-            if not pids:
-                return []
-            for pid in pids:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-        return self.members()
+        return identity.kill_until_gone(self.members)
 
     def limit_hit(self) -> str | None:
         """Which limit ended the run, when known: time, memory, disk, cpu, file_size,

@@ -36,6 +36,16 @@ class Sandbox:
         reachable = backend != "none" or backends.runtime_readable_by_others(runtime)
         self._own_uid = is_root() and reachable
         self.warning = self._warning()
+        self.guarantees = self._guarantees()
+
+    def _guarantees(self) -> frozenset[str]:
+        """What this sandbox actually enforces here, for logs and for tests to check."""
+        held = {"rlimits", "env", "disk", "kill_all"}
+        if self.backend != "none":
+            held |= {"filesystem", "network", "pid_namespace", "private_tmp"}
+        if self._own_uid:
+            held |= {"uid", "processes"}
+        return frozenset(held)
 
     def _warning(self) -> str | None:
         if self.backend == "none":
@@ -110,13 +120,12 @@ class Sandbox:
         home = str(workdir.resolve())
         pythonpath = str(Path(layout.package_dir()).parent)
         full_env = layout.environment(self.limits, argv[0], home, pythonpath, env)
-        ids = {}
+        uid = lease.uid if lease else None
         if lease:
             identity.chown_tree(workdir, lease.uid)
-            ids = {"user": lease.uid, "group": lease.uid, "extra_groups": []}
-        drop_caps = is_root() and not lease
-        popen = self._popen(argv, full_env, pipes, pass_fds, drop_caps, cwd=home, **ids)
-        track = Tracking(lease.uid if lease else None, pgid=popen.pid)
+        cmd = backends.helper_command(None, uid, argv, full_env, home)
+        popen = self._popen(cmd, {}, pipes, pass_fds, drop_caps=is_root() and not lease)
+        track = Tracking(uid, pgid=popen.pid, reaper=popen.pid)
         return SandboxProcess(popen, self.backend, self.limits, track, lease, watch_disk=workdir)
 
 
