@@ -150,14 +150,17 @@ def test_poisoned_files_do_not_reach_the_next_sandbox(sandbox, tmp_path):
     poison = """
     import os
     os.makedirs(os.path.expanduser("~/.ipython/profile_default/startup"), exist_ok=True)
-    for path in ("/tmp/evil.py", "/dev/shm/evil", "sitecustomize.py",
-                 os.path.expanduser("~/.ipython/profile_default/startup/00-evil.py")):
+    for path in ("/tmp/agpoison.py", "/dev/shm/agpoison", "sitecustomize.py",
+                 os.path.expanduser("~/.ipython/profile_default/startup/00-agpoison.py")):
         open(path, "w").write("print('POISONED')")
     """
     check = """
-    import os, glob
-    places = ["/tmp/*", "/dev/shm/*", os.path.expanduser("~/**/*"), "*"]
-    print([p for place in places for p in glob.glob(place, recursive=True) if "evil" in p])
+    import os
+    hits = [f for f in os.listdir(".") if f == "sitecustomize.py"]
+    for top in ("/tmp", "/dev/shm", os.path.expanduser("~")):
+        for folder, _, files in os.walk(top):
+            hits += [os.path.join(folder, f) for f in files if "agpoison" in f]
+    print(hits)
     """
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
