@@ -4,9 +4,8 @@ of them work on this machine."""
 from __future__ import annotations
 
 import functools
-import json
+import marshal
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -103,7 +102,7 @@ def helper_command(mounts: list[Mount] | None, uid: int | None, argv, env, chdir
         "chdir": chdir,
     }
     python = os.path.realpath(sys.executable)
-    return [python, "-I", "-S", str(INSIDE), json.dumps(config)]
+    return [python, "-I", "-S", str(INSIDE), marshal.dumps(config).hex()]
 
 
 def unshare_command(mounts: list[Mount], uid: int | None, argv: list[str], env: dict[str, str]):
@@ -126,7 +125,7 @@ def _probe(backend: str) -> bool:
     if backend == "bwrap" and not (shutil.which("bwrap") and setpriv_ok):
         return False
     if backend == "unshare" and not (
-        is_root() and shutil.which("unshare") and platform.machine() in SYS_PIVOT_ROOT
+        is_root() and shutil.which("unshare") and os.uname().machine in SYS_PIVOT_ROOT
     ):
         return False
     uid = PROBE_UID if is_root() else None

@@ -85,10 +85,13 @@ def live_processes() -> list[tuple[int, int]]:
                 status = f.read()
         except OSError:
             continue  # exited meanwhile
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("State", "").strip().startswith(("Z", "X")):
+        try:
+            state = status[status.index("State:") + 6 :].lstrip()[0]
+            uid = int(status[status.index("Uid:") + 4 :].split(None, 1)[0])
+        except (ValueError, IndexError):
             continue
-        out.append((int(name), int(fields["Uid"].split()[0])))
+        if state not in "ZX":
+            out.append((int(name), uid))
     return out
 
 

@@ -122,6 +122,11 @@ class Sandbox:
         full_env = layout.environment(self.limits, argv[0], home, pythonpath, env)
         uid = lease.uid if lease else None
         if lease:
+            if not backends.runtime_readable_by_others([home]):
+                raise SandboxError(
+                    f"sandbox: {home} is not reachable by the sandbox uid; create workdirs "
+                    "under a directory that others may search (mode o+x)"
+                )
             identity.chown_tree(workdir, lease.uid)
         cmd = backends.helper_command(None, uid, argv, full_env, home)
         popen = self._popen(cmd, {}, pipes, pass_fds, drop_caps=is_root() and not lease)

@@ -33,11 +33,11 @@ sys.stdin.readline()
 
 
 def test_daemon_and_sigterm_ignorer_are_gone_after_kill_all(sandbox, workdir):
-    proc = start(sandbox, DAEMON + SPIN, workdir)
-    assert {read_line(proc), read_line(proc)} == {"daemon", "main"}
-    alive = proc.members()
-    assert len(alive) == 2
-    proc.kill_all()
+    with start(sandbox, DAEMON + SPIN, workdir) as proc:
+        assert {read_line(proc), read_line(proc)} == {"daemon", "main"}
+        alive = proc.members()
+        assert len(alive) == 2
+        proc.kill_all()
     assert proc.members() == []
     assert not any(identity.is_alive(pid) for pid in alive)
     assert proc.returncode is not None
