@@ -14,7 +14,6 @@ import random
 import shutil
 import signal
 import stat
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from autograder.errors import SandboxError
 
 UID_BASE = 61000  # below 65534 so a container's 16-bit uid map still covers it
 UID_COUNT = 1000
-LOCK_DIR = "autograder-sandbox-uids"
+LOCK_DIR = Path("/tmp/autograder-sandbox-uids")  # fixed: every grader on the host agrees
 SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")  # where a "none" sandbox can leave files
 
 
@@ -39,7 +38,7 @@ class UidLease:
 
 
 def _lock_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / LOCK_DIR
+    path = LOCK_DIR
     path.mkdir(mode=0o700, exist_ok=True)
     info = path.lstat()
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:

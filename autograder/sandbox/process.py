@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import resource
+import select
 import signal
 import subprocess
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,11 +63,26 @@ class SandboxProcess:
     returncode = property(lambda self: self._popen.returncode)
 
     def poll(self) -> int | None:
-        return self._popen.poll()
+        code = self._popen.poll()
+        return code if code is None or self._namespace_gone(0) else None
 
     def wait(self, timeout: float | None = None) -> int:
-        """Like Popen.wait (raises subprocess.TimeoutExpired)."""
-        return self._popen.wait(timeout)
+        """Like Popen.wait (raises subprocess.TimeoutExpired); with a pid namespace, also
+        until the kernel has killed everything left in it (bwrap exits a little earlier)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        code = self._popen.wait(timeout)
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not self._namespace_gone(left):
+            raise subprocess.TimeoutExpired(self._popen.args, timeout)
+        return code
+
+    def _namespace_gone(self, timeout: float | None) -> bool:
+        """True once the namespace's pid 1 has exited, which the kernel completes only
+        after every other process in the namespace is dead."""
+        fd = self.track.ns_init_pidfd
+        if fd is None:
+            return True
+        return bool(select.select([fd], [], [], timeout)[0])
 
     def communicate(self, input: bytes | None = None, timeout: float | None = None):
         """Like Popen.communicate (raises subprocess.TimeoutExpired)."""
@@ -109,10 +126,10 @@ class SandboxProcess:
             survivors = self._kill_members() if self.track.reaper is not None else []
             if self.track.ns_init_pidfd is not None:
                 signal.pidfd_send_signal(self.track.ns_init_pidfd, signal.SIGKILL)
-            if self._popen.poll() is None:
+            if self._popen.returncode is None:  # not reaped yet, so its pid/pgid are still ours
+                if self.track.pgid is not None:
+                    identity.kill_group(self.track.pgid)
                 self._popen.kill()  # bwrap/unshare: their namespace's pid 1 dies with them
-            if self.track.pgid is not None:
-                identity.kill_group(self.track.pgid)
             if self.track.uid is not None:
                 survivors = identity.kill_uid(self.track.uid)
             elif self.track.reaper is None:
