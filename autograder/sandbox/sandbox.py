@@ -122,7 +122,7 @@ class Sandbox:
         full_env = layout.environment(self.limits, argv[0], home, pythonpath, env)
         uid = lease.uid if lease else None
         if lease:
-            if not backends.runtime_readable_by_others([home]):
+            if not backends.runtime_readable_by_others([str(workdir.resolve().parent)]):
                 raise SandboxError(
                     f"sandbox: {home} is not reachable by the sandbox uid; create workdirs "
                     "under a directory that others may search (mode o+x)"
