@@ -45,6 +45,12 @@ def workdir(tmp_path: Path) -> Path:
     return work
 
 
+def needs(sb: Sandbox, guarantee: str) -> None:
+    """Skip when this backend, on this machine, does not promise `guarantee`."""
+    if guarantee not in sb.guarantees:
+        pytest.skip(f"backend {sb.backend!r} does not enforce {guarantee!r} here")
+
+
 def start(sb: Sandbox, code: str, workdir: Path, **kwargs) -> SandboxProcess:
     """Spawn `python -c code` in the sandbox with piped output."""
     argv = [sys.executable, "-c", textwrap.dedent(code)]

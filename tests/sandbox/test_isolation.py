@@ -11,14 +11,9 @@ import pytest
 from autograder.errors import SandboxError
 from autograder.sandbox import Sandbox, available_backends, layout
 
-from .conftest import TEST_LIMITS, run
+from .conftest import TEST_LIMITS, needs, run
 
 REPO = Path(layout.package_dir()).parent
-
-
-def needs(sb: Sandbox, guarantee: str) -> None:
-    if guarantee not in sb.guarantees:
-        pytest.skip(f"backend {sb.backend!r} does not enforce {guarantee!r} here")
 
 
 def test_auto_picks_the_strongest_backend_and_exposes_its_name():

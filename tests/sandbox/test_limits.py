@@ -8,7 +8,7 @@ import resource
 
 from autograder.sandbox.rlimits import hard_limits
 
-from .conftest import TEST_LIMITS, read_line, run, start
+from .conftest import TEST_LIMITS, needs, read_line, run, start
 
 LIMIT = TEST_LIMITS.processes
 FILE_MB = TEST_LIMITS.file_size_mb
@@ -151,8 +151,7 @@ def test_disk_fill_is_bounded(sandbox, workdir):
 
 
 def test_tmp_fill_is_bounded(sandbox, workdir):
-    if "private_tmp" not in sandbox.guarantees:
-        return
+    needs(sandbox, "private_tmp")
     result = run(
         sandbox,
         f"""
