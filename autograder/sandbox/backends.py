@@ -3,6 +3,7 @@ of them work on this machine."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import marshal
 import os
@@ -13,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.limits import Limits
-from autograder.sandbox import layout
+from autograder.sandbox import layout, seccomp
 from autograder.sandbox.inside import SYS_PIVOT_ROOT
 from autograder.sandbox.layout import SEED, SUBMISSION, Mount
 from autograder.sandbox.rlimits import is_root
@@ -51,7 +52,9 @@ WARNINGS = {
 }
 
 
-def bwrap_command(mounts: list[Mount], uid: int | None, argv: list[str], info_fd: int | None):
+def bwrap_command(
+    mounts: list[Mount], uid: int | None, argv: list[str], info_fd: int | None, seccomp_fd: int
+):
     """bubblewrap arguments realising `mounts`; as root, a short root shell fills the
     working copy and `setpriv` drops to `uid` with no capabilities before exec."""
     cmd = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
@@ -59,6 +62,7 @@ def bwrap_command(mounts: list[Mount], uid: int | None, argv: list[str], info_fd
     cmd += ["--hostname", "sandbox"]
     if info_fd is not None:
         cmd += ["--info-fd", str(info_fd)]
+    cmd += ["--add-seccomp-fd", str(seccomp_fd)]
     if uid is None:
         cmd += ["--unshare-user", "--disable-userns"]
     made = {"/"}
@@ -100,6 +104,7 @@ def helper_command(mounts: list[Mount] | None, uid: int | None, argv, env, chdir
         "argv": argv,
         "env": env,
         "chdir": chdir,
+        "seccomp": seccomp.no_userns_filter(),
     }
     python = os.path.realpath(sys.executable)
     return [python, "-I", "-S", str(INSIDE), marshal.dumps(config).hex()]
@@ -111,9 +116,23 @@ def unshare_command(mounts: list[Mount], uid: int | None, argv: list[str], env: 
     return [*cmd, "--", *helper_command(mounts, uid, argv, env, SUBMISSION)]
 
 
-def _runs(cmd: list[str], env: dict[str, str]) -> bool:
+@contextlib.contextmanager
+def seccomp_pipe():
+    """A pipe's read end holding the seccomp filter, as bwrap --add-seccomp-fd wants it."""
+    read_end, write_end = os.pipe()
     try:
-        done = subprocess.run(cmd, capture_output=True, timeout=PROBE_SECONDS, env=env)
+        os.write(write_end, seccomp.no_userns_filter())
+        os.close(write_end)
+        yield read_end
+    finally:
+        os.close(read_end)
+
+
+def _runs(cmd: list[str], env: dict[str, str], pass_fds: tuple[int, ...] = ()) -> bool:
+    try:
+        done = subprocess.run(
+            cmd, capture_output=True, timeout=PROBE_SECONDS, env=env, pass_fds=pass_fds
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0
@@ -125,14 +144,19 @@ def _probe(backend: str) -> bool:
     if backend == "bwrap" and not (shutil.which("bwrap") and setpriv_ok):
         return False
     if backend == "unshare" and not (
-        is_root() and shutil.which("unshare") and os.uname().machine in SYS_PIVOT_ROOT
+        is_root()
+        and shutil.which("unshare")
+        and os.uname().machine in SYS_PIVOT_ROOT
+        and seccomp.supported()
     ):
         return False
     uid = PROBE_UID if is_root() else None
     with tempfile.TemporaryDirectory() as workdir:
         mounts = layout.mounts(Path(workdir), Limits())
         if backend == "bwrap":
-            return _runs(bwrap_command(mounts, uid, ["/bin/true"], None), {})
+            with seccomp_pipe() as fd:
+                cmd = bwrap_command(mounts, uid, ["/bin/true"], None, fd)
+                return _runs(cmd, {}, pass_fds=(fd,))
         return _runs(unshare_command(mounts, uid, ["/bin/true"], {}), {})
 
 

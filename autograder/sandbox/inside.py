@@ -21,6 +21,7 @@ MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 OLD = "/.oldroot"
 DEVICES = ("null", "zero", "full", "random", "urandom")
@@ -111,6 +112,16 @@ def build_root(mounts: list, uid: int) -> None:
     mount(None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
+class SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
+
+
+def install_seccomp(program: bytes) -> None:
+    """Load the classic BPF filter from seccomp.py (needs no_new_privs first)."""
+    fprog = SockFprog(len(program) // 8, program)
+    _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0), "seccomp")
+
+
 def become_submission(config: dict) -> None:
     """In the child: drop to the sandbox uid without capabilities, then exec."""
     os.setsid()
@@ -120,6 +131,7 @@ def become_submission(config: dict) -> None:
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
     _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    install_seccomp(config["seccomp"])
     os.chdir(config["chdir"])
     os.execve(config["argv"][0], config["argv"], config["env"])
 

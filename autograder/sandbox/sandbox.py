@@ -103,8 +103,10 @@ class Sandbox:
         uid = lease.uid if lease else None
         info_r, info_w = os.pipe()
         try:
-            cmd = backends.bwrap_command(mounts, uid, argv, info_w)
-            popen = self._popen(cmd, env, pipes, (*pass_fds, info_w), drop_caps=False)
+            with backends.seccomp_pipe() as filter_fd:
+                cmd = backends.bwrap_command(mounts, uid, argv, info_w, filter_fd)
+                fds = (*pass_fds, info_w, filter_fd)
+                popen = self._popen(cmd, env, pipes, fds, drop_caps=False)
         finally:
             os.close(info_w)
         with os.fdopen(info_r, "rb") as info_file:

@@ -176,3 +176,18 @@ def test_pass_fds_stay_open_at_the_same_numbers(sandbox, workdir):
         os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
         assert pipe.read() == b"hello", result.err
+
+
+def test_no_new_user_namespaces_so_no_private_unbounded_tmpfs(sandbox, workdir):
+    result = run(
+        sandbox,
+        """
+        import ctypes, subprocess, threading
+        libc = ctypes.CDLL(None, use_errno=True)
+        print(libc.unshare(0x10000000), ctypes.get_errno())  # CLONE_NEWUSER
+        print(subprocess.run(["unshare", "-Ur", "true"]).returncode)
+        threading.Thread(target=print, args=("threads still work",)).start()
+        """,
+        workdir,
+    )
+    assert result.out.splitlines() == ["-1 1", "1", "threads still work"], result.err
