@@ -1,5 +1,6 @@
 """A running submission: Popen-like access, a watchdog for limits no rlimit can express
-(memory of all its processes together, disk of a "none" working copy), and kill_all()."""
+(memory of all its processes together, memfds included; disk of a "none" working copy),
+and kill_all()."""
 
 from __future__ import annotations
 
@@ -173,7 +174,7 @@ class SandboxProcess:
         while not self._stop.wait(WATCH_SECONDS) and self._popen.poll() is None:
             pids = self.members()
             self._saw_process_cap |= len(pids) >= self.limits.processes
-            rss = sum(_rss(pid) for pid in pids)
+            rss = sum(_rss(pid) for pid in pids) + _memfd_bytes(pids)
             self._peak_rss = max(self._peak_rss, max(map(_rss, pids), default=0))
             if rss > memory:
                 self._stop_for("memory")
@@ -191,6 +192,25 @@ def _rss(pid: int) -> int:
             return int(f.read().split()[1]) * PAGE
     except (OSError, IndexError, ValueError):
         return 0
+
+
+def _memfd_bytes(pids: list[int]) -> int:
+    """Memory held in memfds (not in RSS or RLIMIT_DATA until mapped), counted once each."""
+    seen: dict[tuple[int, int], int] = {}
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            path = f"/proc/{pid}/fd/{fd}"
+            try:
+                if os.readlink(path).startswith("/memfd:"):
+                    info = os.stat(path)
+                    seen[(info.st_dev, info.st_ino)] = info.st_blocks * 512
+            except OSError:
+                continue
+    return sum(seen.values())
 
 
 def _disk_usage(root: Path) -> int:

@@ -107,6 +107,23 @@ def test_memory_spread_over_processes_is_stopped_by_the_watchdog(sandbox, workdi
     assert result.returncode != 0
 
 
+def test_memory_hidden_in_memfds_is_stopped_by_the_watchdog(sandbox, workdir):
+    result = run(
+        sandbox,
+        f"""
+        import os, time
+        fds = []
+        for i in range({MEMORY_MB * 3 // 2 // FILE_MB}):  # 1.5x the cap, each under file size
+            fds.append(os.memfd_create(f"m{{i}}"))
+            os.write(fds[-1], b"x" * ({FILE_MB} << 20))
+        time.sleep(60)
+        """,
+        workdir,
+    )
+    assert result.proc.limit_hit() == "memory", result.err
+    assert result.returncode != 0
+
+
 def test_a_file_over_the_size_limit_is_refused(sandbox, workdir):
     result = run(
         sandbox,
