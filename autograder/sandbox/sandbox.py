@@ -40,7 +40,7 @@ class Sandbox:
 
     def _guarantees(self) -> frozenset[str]:
         """What this sandbox actually enforces here, for logs and for tests to check."""
-        held = {"rlimits", "env", "disk", "kill_all"}
+        held = {"rlimits", "env", "disk", "kill_all", "no_userns"}
         if self.backend != "none":
             held |= {"filesystem", "network", "pid_namespace", "private_tmp"}
         if self._own_uid:
