@@ -84,7 +84,9 @@ def test_private_directories_are_invisible(sandbox, workdir):
     needs(sandbox, "filesystem")
     bundle = workdir.parent / "bundle" / "hidden_tests.py"
     secrets = [bundle, REPO / "pyproject.toml", REPO / ".git", Path("/root/.bash_history")]
-    secrets += [p for p in Path("/root").iterdir() if p.name != ".pyenv"]
+    runtime = [*layout.runtime_dirs(), layout.package_dir()]
+    on_runtime_path = lambda p: any(r.startswith(f"{p}/") for r in runtime)  # noqa: E731
+    secrets += [p for p in Path("/root").iterdir() if not on_runtime_path(p)]
     result = run(
         sandbox,
         f"""
