@@ -84,7 +84,7 @@ def test_private_directories_are_invisible(sandbox, workdir):
     needs(sandbox, "filesystem")
     bundle = workdir.parent / "bundle" / "hidden_tests.py"
     secrets = [bundle, REPO / "pyproject.toml", REPO / ".git", Path("/root/.bash_history")]
-    runtime = [*layout.runtime_dirs(), layout.package_dir()]
+    runtime = layout.runtime_dirs()  # bound at their own paths (the package is not)
     on_runtime_path = lambda p: any(r.startswith(f"{p}/") for r in runtime)  # noqa: E731
     secrets += [p for p in Path("/root").iterdir() if not on_runtime_path(p)]
     result = run(
