@@ -1,0 +1,224 @@
+"""A running submission: Popen-like access, a watchdog for limits no rlimit can express
+(memory of all its processes together, memfds included; disk of a "none" working copy),
+and kill_all()."""
+
+from __future__ import annotations
+
+import os
+import resource
+import select
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.errors import SandboxError
+from autograder.limits import Limits
+from autograder.sandbox import identity
+from autograder.sandbox.identity import UidLease
+from autograder.sandbox.inside import descendants
+
+WATCH_SECONDS = 0.1
+PAGE = resource.getpagesize()
+SIGNAL_LIMITS = {signal.SIGXCPU: "cpu", signal.SIGXFSZ: "file_size"}
+MEMORY_NEAR = 0.8  # a crash after peaking this close to the cap is reported as "memory"
+
+
+@dataclass
+class Tracking:
+    """How to find the submission's processes from the host."""
+
+    uid: int | None = None  # its dedicated uid (root grader)
+    pid_ns: int | None = None  # inode of its pid namespace (bwrap)
+    pgid: int | None = None  # its session / process group (always)
+    ns_init_pidfd: int | None = None  # pidfd of the namespace's pid 1 (bwrap)
+    reaper: int | None = None  # our subreaper: everything below it is the submission (none)
+
+
+class SandboxProcess:
+    """One sandboxed submission. Call kill_all() when done (or use it as a context manager)."""
+
+    def __init__(self, popen: subprocess.Popen, backend: str, limits: Limits, track: Tracking,
+                 lease: UidLease | None, watch_disk: Path | None = None):  # fmt: skip
+        self._popen = popen
+        self.backend = backend
+        self.limits = limits
+        self.track = track
+        self._lease = lease
+        self._watch_disk = watch_disk
+        self._lock = threading.Lock()
+        self._done = False
+        self._hit: str | None = None
+        self._saw_process_cap = False
+        self._peak_rss = 0
+        self._stop = threading.Event()
+        self._watchdog = threading.Thread(target=self._watch, daemon=True, name="sandbox-watch")
+        self._watchdog.start()
+
+    pid = property(lambda self: self._popen.pid)
+    stdin = property(lambda self: self._popen.stdin)
+    stdout = property(lambda self: self._popen.stdout)
+    stderr = property(lambda self: self._popen.stderr)
+    returncode = property(lambda self: self._popen.returncode)
+
+    def poll(self) -> int | None:
+        code = self._popen.poll()
+        return code if code is None or self._namespace_gone(0) else None
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Like Popen.wait (raises subprocess.TimeoutExpired); with a pid namespace, also
+        until the kernel has killed everything left in it (bwrap exits a little earlier)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        code = self._popen.wait(timeout)
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not self._namespace_gone(left):
+            raise subprocess.TimeoutExpired(self._popen.args, timeout)
+        return code
+
+    def _namespace_gone(self, timeout: float | None) -> bool:
+        """True once the namespace's pid 1 has exited, which the kernel completes only
+        after every other process in the namespace is dead."""
+        fd = self.track.ns_init_pidfd
+        if fd is None:
+            return True
+        return bool(select.select([fd], [], [], timeout)[0])
+
+    def communicate(self, input: bytes | None = None, timeout: float | None = None):
+        """Like Popen.communicate (raises subprocess.TimeoutExpired)."""
+        return self._popen.communicate(input, timeout)
+
+    def wait_or_kill(self, timeout: float) -> int:
+        """Wait up to `timeout` seconds of wall time, then kill everything ("time")."""
+        try:
+            self._popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._hit = self._hit or "time"
+        self.kill_all()
+        return self._popen.returncode
+
+    def members(self) -> list[int]:
+        """Pids of the submission's live processes, as seen from the host."""
+        t = self.track
+        if t.uid is not None:
+            return identity.processes_of(t.uid)
+        if t.reaper is not None:
+            return [pid for pid in descendants(t.reaper) if identity.is_alive(pid)]
+        found = []
+        for pid, _ in identity.live_processes():
+            try:
+                if t.pid_ns is not None:
+                    if os.readlink(f"/proc/{pid}/ns/pid") == f"pid:[{t.pid_ns}]":
+                        found.append(pid)
+                elif os.getpgid(pid) == t.pgid:
+                    found.append(pid)
+            except OSError:
+                continue
+        return found
+
+    def kill_all(self) -> None:
+        """Kill every process the submission started, reap, verify, release; idempotent."""
+        with self._lock:
+            if self._done:
+                return
+            self._stop.set()
+            # Below our subreaper first: killing it first would orphan them to init.
+            survivors = self._kill_members() if self.track.reaper is not None else []
+            if self.track.ns_init_pidfd is not None:
+                signal.pidfd_send_signal(self.track.ns_init_pidfd, signal.SIGKILL)
+            if self._popen.returncode is None:  # not reaped yet, so its pid/pgid are still ours
+                if self.track.pgid is not None:
+                    identity.kill_group(self.track.pgid)
+                self._popen.kill()  # bwrap/unshare: their namespace's pid 1 dies with them
+            if self.track.uid is not None:
+                survivors = identity.kill_uid(self.track.uid)
+            elif self.track.reaper is None:
+                survivors = self._kill_members()
+            self._popen.wait()
+            if survivors:
+                raise SandboxError(f"sandbox: processes {survivors} survived SIGKILL")
+            if self.backend == "none" and self.track.uid is not None:
+                identity.remove_files_of(self.track.uid)
+            if self.track.ns_init_pidfd is not None:
+                os.close(self.track.ns_init_pidfd)
+                self.track.ns_init_pidfd = None
+            if self._lease is not None:
+                self._lease.release()
+            self._done = True
+
+    def _kill_members(self) -> list[int]:
+        return identity.kill_until_gone(self.members)
+
+    def limit_hit(self) -> str | None:
+        """Which limit ended the run, when known: time, memory, disk, cpu, file_size,
+        processes (best effort; None while running or when no limit was seen)."""
+        code = self._popen.returncode
+        if self._hit or code is None:
+            return self._hit
+        sig = -code if code < 0 else code - 128 if code > 128 else 0
+        if sig in SIGNAL_LIMITS:
+            return SIGNAL_LIMITS[sig]
+        if code != 0 and self._peak_rss >= MEMORY_NEAR * self.limits.memory_mb * 2**20:
+            return "memory"
+        return "processes" if code != 0 and self._saw_process_cap else None
+
+    def __enter__(self) -> SandboxProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.kill_all()
+
+    def _watch(self) -> None:
+        memory = self.limits.memory_mb * 2**20
+        while not self._stop.wait(WATCH_SECONDS) and self._popen.poll() is None:
+            pids = self.members()
+            self._saw_process_cap |= len(pids) >= self.limits.processes
+            rss = sum(_rss(pid) for pid in pids) + _memfd_bytes(pids)
+            self._peak_rss = max(self._peak_rss, max(map(_rss, pids), default=0))
+            if rss > memory:
+                self._stop_for("memory")
+            elif self._watch_disk and _disk_usage(self._watch_disk) > self.limits.disk_mb * 2**20:
+                self._stop_for("disk")
+
+    def _stop_for(self, reason: str) -> None:
+        self._hit = self._hit or reason
+        self.kill_all()
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _memfd_bytes(pids: list[int]) -> int:
+    """Memory held in memfds (not in RSS or RLIMIT_DATA until mapped), counted once each."""
+    seen: dict[tuple[int, int], int] = {}
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            path = f"/proc/{pid}/fd/{fd}"
+            try:
+                if os.readlink(path).startswith("/memfd:"):
+                    info = os.stat(path)
+                    seen[(info.st_dev, info.st_ino)] = info.st_blocks * 512
+            except OSError:
+                continue
+    return sum(seen.values())
+
+
+def _disk_usage(root: Path) -> int:
+    total = 0
+    for dirpath, _, filenames in os.walk(root):
+        for name in filenames:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_blocks * 512
+            except OSError:
+                continue
+    return total
