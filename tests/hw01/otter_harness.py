@@ -91,14 +91,15 @@ def assign(master: Path, out_dir: Path) -> AssignedHomework:
 
 
 def code_cells(notebook: Path) -> list[str]:
-    """Code cell sources, without the otter init cell and `grader.` lines."""
+    """Non-empty code cell sources, without the otter init cell and `grader.` lines."""
     nb = nbformat.read(notebook, as_version=4)
     cells = []
     for cell in nb.cells:
         if cell.cell_type != "code" or "otter.Notebook(" in cell.source:
             continue
         lines = [line for line in cell.source.splitlines() if not line.startswith("grader.")]
-        cells.append("\n".join(lines))
+        if any(line.strip() for line in lines):
+            cells.append("\n".join(lines))
     return cells
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import importlib.util
+import io
 import re
+import shutil
 from types import CodeType
 
 import nbformat
@@ -152,6 +155,23 @@ def test_solution_scores_full_marks_through_proxies(assigned, solution_run):
     failures = {r.name: r.message for r in results if not r.passed}
     assert failures == {}
     assert harness.total(results) == 15.0
+
+
+def test_public_checks_pass_through_otter_client(assigned, solution_run, tmp_path, monkeypatch):
+    """What a student sees: grader.check("qN") in the student folder, with public tests only."""
+    student_dir = tmp_path / "student"
+    shutil.copytree(assigned.student_notebook.parent, student_dir)
+    monkeypatch.chdir(student_dir)
+    env = dict(solution_run.namespace)
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(
+            "import otter\n"
+            "grader = otter.Notebook('hw01.ipynb')\n"
+            "checks = [grader.check(f'q{i}') for i in range(1, 15)]\n",
+            env,
+        )
+    assert [c.passed_all for c in env["checks"]] == [True] * 14
+    assert all(c.all_public for c in env["checks"])
 
 
 def test_blank_notebook_scores_zero(assigned):
