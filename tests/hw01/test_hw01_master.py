@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import dis
 import importlib.util
 import io
 import re
@@ -37,15 +38,12 @@ def load_build_script():
     return module
 
 
-def test_files_by_name(tests_dir) -> dict[str, ExceptionTestFile]:
+def files_by_question(tests_dir) -> dict[str, ExceptionTestFile]:
     files = {}
     for path in harness.question_files(tests_dir):
         test_file = ExceptionTestFile.from_file(str(path))
         files[test_file.name] = test_file
     return files
-
-
-test_files_by_name.__test__ = False  # a helper, not a test
 
 
 def global_names(code: CodeType) -> set[str]:
@@ -54,11 +52,7 @@ def global_names(code: CodeType) -> set[str]:
     for const in code.co_consts:
         if isinstance(const, CodeType):
             names |= global_names(const)
-    return names | {
-        ins.argval
-        for ins in __import__("dis").get_instructions(code)
-        if ins.opname == "LOAD_GLOBAL"
-    }
+    return names | {ins.argval for ins in dis.get_instructions(code) if ins.opname == "LOAD_GLOBAL"}
 
 
 def scores(results) -> dict[str, float]:
@@ -82,14 +76,14 @@ def test_assign_writes_both_views_with_all_questions(assigned):
 
 
 def test_points_add_up_to_fifteen(assigned):
-    files = test_files_by_name(assigned.autograder_tests)
+    files = files_by_question(assigned.autograder_tests)
     points = {name: sum(tc.points for tc in f.test_cases) for name, f in files.items()}
     assert points == QUESTION_POINTS
     assert sum(points.values()) == 15.0
 
 
 def test_every_question_has_public_and_hidden_tests(assigned):
-    for name, test_file in test_files_by_name(assigned.autograder_tests).items():
+    for name, test_file in files_by_question(assigned.autograder_tests).items():
         hidden = [tc.hidden for tc in test_file.test_cases]
         assert any(hidden) and not all(hidden), name
 
@@ -97,7 +91,7 @@ def test_every_question_has_public_and_hidden_tests(assigned):
 def test_student_view_has_no_hidden_tests_or_solutions(assigned):
     hidden = {
         tc.body.test_func.__name__
-        for f in test_files_by_name(assigned.autograder_tests).values()
+        for f in files_by_question(assigned.autograder_tests).values()
         for tc in f.test_cases
         if tc.hidden
     }
@@ -119,7 +113,7 @@ def test_student_view_has_no_hidden_tests_or_solutions(assigned):
 
 def test_hidden_tests_are_self_contained(assigned):
     allowed = set(dir(builtins))
-    for test_file in test_files_by_name(assigned.autograder_tests).values():
+    for test_file in files_by_question(assigned.autograder_tests).values():
         for case in test_file.test_cases:
             func = case.body.test_func
             params = set(func.__code__.co_varnames[: func.__code__.co_argcount])
@@ -129,7 +123,7 @@ def test_hidden_tests_are_self_contained(assigned):
 
 
 def test_messages_are_russian_and_constant(assigned):
-    for test_file in test_files_by_name(assigned.autograder_tests).values():
+    for test_file in files_by_question(assigned.autograder_tests).values():
         source = test_file.source
         for case in test_file.test_cases:
             assert CYRILLIC.search(case.failure_message or ""), case.body.test_func.__name__
