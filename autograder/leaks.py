@@ -30,11 +30,18 @@ class Leak:
 
 
 def solution_lines(master: nbformat.NotebookNode) -> tuple[set[str], set[str]]:
-    """(lines marked as solution, lines of provided code), both stripped. Only code cells
-    count as provided: a solution line repeated in a markdown prompt is still a leak."""
+    """(lines marked as solution, lines of provided code), both stripped. Provided code is
+    what students get on purpose: code cells outside test blocks and solution markers. A
+    secret line repeated in a markdown prompt is still a leak."""
     secret, provided = set(), set()
+    in_tests = False
     for cell in master.cells:
-        if cell.cell_type != "code":
+        if cell.cell_type == "raw":
+            head = cell.source.strip().upper()
+            in_tests = head.startswith("# BEGIN TESTS") or (
+                in_tests and not head.startswith("# END TESTS")
+            )
+        if cell.cell_type != "code" or in_tests:
             continue
         inside = False
         for raw in cell.source.splitlines():
@@ -105,6 +112,11 @@ def _strings_lines(value) -> set[str]:
     return out
 
 
+def _specific(line: str) -> bool:
+    """Long enough to be evidence, and not an import (imports reveal nothing)."""
+    return len(line) >= MIN_SECRET_CHARS and not line.startswith(("import ", "from "))
+
+
 def find_leaks(
     master: nbformat.NotebookNode, hidden_tests: list[Path], student_dir: Path
 ) -> list[Leak]:
@@ -117,8 +129,8 @@ def find_leaks(
         test_secret |= hidden
         test_public |= public
     secrets = [
-        ("solution", {ln for ln in sol_secret - provided if len(ln) >= MIN_SECRET_CHARS}),
-        ("hidden test", {ln for ln in test_secret - test_public if len(ln) >= MIN_SECRET_CHARS}),
+        ("solution", {ln for ln in sol_secret - provided - test_public if _specific(ln)}),
+        ("hidden test", {ln for ln in test_secret - test_public - provided if _specific(ln)}),
     ]
     leaks = []
     for rel, lines in student_text_lines(student_dir).items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from autograder.course import Course, load_course
@@ -37,3 +38,61 @@ def gradebook(course: Course) -> Gradebook:
 @pytest.fixture
 def repo_root() -> Path:
     return REPO
+
+
+# A one-question master in otter-assign format (relu, 1 public + 1 hidden point).
+SOLUTION = "def relu(x):\n    # BEGIN SOLUTION\n    return x.clamp(min=0.0)  # clamp below\n    # END SOLUTION"
+PUBLIC = (
+    '""" # BEGIN TEST CONFIG\npoints: 1\n""" # END TEST CONFIG\n'
+    "def test_relu_public(relu):\n    import torch\n"
+    "    assert torch.equal(relu(torch.tensor([-1.0, 2.0])), torch.tensor([0.0, 2.0]))\n"
+    "test_relu_public(relu)"
+)
+HIDDEN = (
+    '""" # BEGIN TEST CONFIG\npoints: 1\nhidden: true\nfailure_message: relu неверна на скрытых данных\n'
+    '""" # END TEST CONFIG\n'
+    "def test_relu_hidden(relu):\n    import torch\n"
+    "    secret_input = torch.randn(7, generator=torch.Generator().manual_seed(1234))\n"
+    "    assert torch.allclose(relu(secret_input), torch.relu(secret_input))\n"
+    "test_relu_hidden(relu)"
+)
+
+
+def _tiny_master(solution_in_block: bool = True, extra_markdown: str = "") -> nbformat.NotebookNode:
+    v4 = nbformat.v4
+    solution_cells = [v4.new_code_cell(SOLUTION)]
+    if solution_in_block:
+        solution_cells = [
+            v4.new_raw_cell("# BEGIN SOLUTION"),
+            *solution_cells,
+            v4.new_raw_cell("# END SOLUTION"),
+        ]
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_raw_cell(
+                "# ASSIGNMENT CONFIG\nname: hw01\ninit_cell: true\nexport_cell: false\n"
+                "check_all_cell: false\nrun_tests: false\ntests:\n  files: true\n  ok_format: false\n"
+            ),
+            v4.new_markdown_cell("# Домашнее задание" + extra_markdown),
+            v4.new_raw_cell("# BEGIN QUESTION\nname: q1\npoints: 2"),
+            v4.new_markdown_cell("Напишите `relu`."),
+            *solution_cells,
+            v4.new_raw_cell("# BEGIN TESTS"),
+            v4.new_code_cell(PUBLIC),
+            v4.new_code_cell(HIDDEN),
+            v4.new_raw_cell("# END TESTS"),
+            v4.new_raw_cell("# END QUESTION"),
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+@pytest.fixture
+def make_master():
+    return _tiny_master

@@ -11,57 +11,6 @@ from autograder.bundle import load_bundle
 from autograder.leaks import find_leaks
 from autograder.release import _check_points, build
 
-SOLUTION = "def relu(x):\n    # BEGIN SOLUTION\n    return x.clamp(min=0.0)  # clamp below\n    # END SOLUTION"
-PUBLIC = (
-    '""" # BEGIN TEST CONFIG\npoints: 1\n""" # END TEST CONFIG\n'
-    "def test_relu_public(relu):\n    import torch\n"
-    "    assert torch.equal(relu(torch.tensor([-1.0, 2.0])), torch.tensor([0.0, 2.0]))\n"
-    "test_relu_public(relu)"
-)
-HIDDEN = (
-    '""" # BEGIN TEST CONFIG\npoints: 1\nhidden: true\nfailure_message: relu неверна на скрытых данных\n'
-    '""" # END TEST CONFIG\n'
-    "def test_relu_hidden(relu):\n    import torch\n"
-    "    secret_input = torch.randn(7, generator=torch.Generator().manual_seed(1234))\n"
-    "    assert torch.allclose(relu(secret_input), torch.relu(secret_input))\n"
-    "test_relu_hidden(relu)"
-)
-
-
-def _master(solution_in_block: bool = True, extra_markdown: str = "") -> nbformat.NotebookNode:
-    v4 = nbformat.v4
-    solution_cells = [v4.new_code_cell(SOLUTION)]
-    if solution_in_block:
-        solution_cells = [
-            v4.new_raw_cell("# BEGIN SOLUTION"),
-            *solution_cells,
-            v4.new_raw_cell("# END SOLUTION"),
-        ]
-    nb = v4.new_notebook(
-        cells=[
-            v4.new_raw_cell(
-                "# ASSIGNMENT CONFIG\nname: hw01\ninit_cell: true\nexport_cell: false\n"
-                "check_all_cell: false\nrun_tests: false\ntests:\n  files: true\n  ok_format: false\n"
-            ),
-            v4.new_markdown_cell("# Домашнее задание" + extra_markdown),
-            v4.new_raw_cell("# BEGIN QUESTION\nname: q1\npoints: 2"),
-            v4.new_markdown_cell("Напишите `relu`."),
-            *solution_cells,
-            v4.new_raw_cell("# BEGIN TESTS"),
-            v4.new_code_cell(PUBLIC),
-            v4.new_code_cell(HIDDEN),
-            v4.new_raw_cell("# END TESTS"),
-            v4.new_raw_cell("# END QUESTION"),
-        ]
-    )
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.metadata["language_info"] = {"name": "python"}
-    return nb
-
 
 @pytest.fixture
 def write_master(course):
@@ -74,8 +23,8 @@ def write_master(course):
     return _write
 
 
-def test_build_makes_student_folder_and_bundle(course, write_master, tmp_path):
-    master = write_master(_master())
+def test_build_makes_student_folder_and_bundle(course, write_master, make_master, tmp_path):
+    master = write_master(make_master())
     student, bundle_dir, solution_nb = build(course, "hw01", tmp_path / "out")
     bundle = load_bundle(bundle_dir)
     assert bundle.questions == {"q1": 2.0} and bundle.notebook == "hw01.ipynb"
@@ -92,17 +41,19 @@ def test_build_makes_student_folder_and_bundle(course, write_master, tmp_path):
     )
 
 
-def test_build_is_deterministic(course, write_master, tmp_path):
-    write_master(_master())
+def test_build_is_deterministic(course, write_master, make_master, tmp_path):
+    write_master(make_master())
     first, first_bundle, _ = build(course, "hw01", tmp_path / "a")
     second, second_bundle, _ = build(course, "hw01", tmp_path / "b")
     assert (first / "hw01.ipynb").read_bytes() == (second / "hw01.ipynb").read_bytes()
     assert load_bundle(first_bundle).version == load_bundle(second_bundle).version
 
 
-def test_solution_outside_a_solution_block_is_caught_as_a_leak(course, write_master, tmp_path):
+def test_solution_outside_a_solution_block_is_caught_as_a_leak(
+    course, write_master, make_master, tmp_path
+):
     # otter strips only cells inside raw BEGIN/END SOLUTION cells; a stray marker leaks
-    master = write_master(_master(solution_in_block=False))
+    master = write_master(make_master(solution_in_block=False))
     student, bundle_dir, _ = build(course, "hw01", tmp_path / "out")
     leaks = find_leaks(master, load_bundle(bundle_dir).test_files(), student)
     assert [(leak.kind, leak.file, leak.line) for leak in leaks] == [
@@ -110,16 +61,18 @@ def test_solution_outside_a_solution_block_is_caught_as_a_leak(course, write_mas
     ]
 
 
-def test_hidden_test_text_in_the_notebook_is_caught(course, write_master, tmp_path):
+def test_hidden_test_text_in_the_notebook_is_caught(course, write_master, make_master, tmp_path):
     leaked = "\n\nsecret_input = torch.randn(7, generator=torch.Generator().manual_seed(1234))"
-    master = write_master(_master(extra_markdown=leaked))
+    master = write_master(make_master(extra_markdown=leaked))
     student, bundle_dir, _ = build(course, "hw01", tmp_path / "out")
     leaks = find_leaks(master, load_bundle(bundle_dir).test_files(), student)
     assert {leak.kind for leak in leaks} == {"hidden test"}
 
 
-def test_student_notebook_has_no_outputs_or_test_metadata(course, write_master, tmp_path):
-    write_master(_master())
+def test_student_notebook_has_no_outputs_or_test_metadata(
+    course, write_master, make_master, tmp_path
+):
+    write_master(make_master())
     student, _, _ = build(course, "hw01", tmp_path / "out")
     nb = json.loads((student / "hw01.ipynb").read_text())
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
