@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from autograder.course import Course, find_course_root, load_course
+from autograder.display import print_gradebook
 from autograder.errors import AutograderError
 from autograder.exam_import import import_exam
 from autograder.gradebook import ENV_VAR, Gradebook, resolve_url
@@ -181,40 +182,127 @@ def gradebook_cmd(
     if csv_path is not None and str(csv_path) == "-":
         write_csv(rows, course, sys.stdout)
         return
-    _print_gradebook(rows, course)
+    print_gradebook(out, rows, course)
     if csv_path is not None:
         with csv_path.open("w", encoding="utf-8", newline="") as handle:
             write_csv(rows, course, handle)
         out.print(f"Wrote {len(rows)} rows to {csv_path}")
 
 
-def _print_gradebook(rows, course: Course) -> None:
-    table = Table(title=f"Gradebook — {course.describe_rule()}")
-    table.add_column("student")
-    for comp in course.components:
-        table.add_column(f"{comp.id}\n/{format_points(comp.max_points)}", justify="right")
-    table.add_column(f"total\n/{format_points(course.max_total)}", justify="right")
-    table.add_column("final", justify="right")
-    marked = False
-    for row in rows:
-        cells = []
-        for cid in course.ids:
-            cell = row.cells[cid]
-            text = format_points(cell.points) or "[dim]—[/dim]"
-            if cell.late_penalty:
-                text += f" [yellow](−{format_points(cell.late_penalty)} late)[/yellow]"
-            if cell.overridden:
-                text += "[cyan]*[/cyan]"
-            marked = marked or cell.overridden or bool(cell.late_penalty)
-            cells.append(text)
-        table.add_row(row.student_id, *cells, format_points(row.total), f"[bold]{row.final}[/bold]")
-    out.print(table)
-    if not rows:
-        out.print("No students in the gradebook yet.")
-    out.print(
-        "— nothing recorded (counts 0)"
-        + ("; * manual score; (−x late) late penalty taken" if marked else "")
+BACKEND_HELP = (
+    "Isolation: auto (bubblewrap, else unshare, else none with a warning), bwrap, unshare, none."
+)
+
+
+@app.command("release")
+def release_cmd(
+    ctx: typer.Context,
+    assignment: Annotated[str, typer.Argument(help="Homework id, e.g. hw01.")],
+    backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
+) -> None:
+    """Build assignments/<id>/ and the grader bundle dist/<id>/ from solutions/<id>/;
+    refuses on leaks or when the solution does not score the maximum."""
+    from autograder.release import release
+
+    course = _settings(ctx).course()
+    with out.status(
+        f"Releasing {assignment}: otter assign, leak checks, grading the solution and the blank..."
+    ):
+        report = release(course, assignment, backend=backend)
+    for check in report.checks:
+        out.print(f"[green]✓[/green] {check}")
+    questions = ", ".join(f"{q} {p:g}" for q, p in report.questions.items())
+    out.print(f"Questions: {questions}")
+    out.print(f"Student folder: {report.student_dir}\nGrader bundle:  {report.bundle_dir}")
+
+
+@app.command("grade")
+def grade_cmd(
+    ctx: typer.Context,
+    assignment: Annotated[str, typer.Argument(help="Homework id, e.g. hw01.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Notebooks, folders of notebooks, or LMS zips.")
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Where results go: OUT/<student_id>/results.json.")
+    ] = Path("results"),
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Submissions graded at once; default: the CPU count.")
+    ] = None,
+    regrade: Annotated[
+        bool, typer.Option(help="Grade again even if this file and bundle were graded.")
+    ] = False,
+    backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
+) -> None:
+    """Grade submissions in sandboxes; write results.json per student and record scores."""
+    import tempfile
+
+    from autograder.batch import grade_batch
+    from autograder.bundle import load_bundle
+    from autograder.display import GradingProgress, print_batch, print_single
+    from autograder.intake import collect
+
+    settings = _settings(ctx)
+    course = settings.course()
+    course.component(assignment)
+    bundle = load_bundle(course.root / "dist" / assignment)
+    gradebook = settings.gradebook(course)
+    with tempfile.TemporaryDirectory(prefix="intake-") as staging:
+        intake = collect(paths, Path(staging), bundle.notebook)
+        with GradingProgress(out, len(intake.submissions)) as progress:
+            report = grade_batch(
+                course,
+                bundle,
+                gradebook,
+                intake.submissions,
+                out_dir,
+                jobs=jobs or os.cpu_count() or 1,
+                regrade=regrade,
+                backend=backend,
+                on_done=progress.done,
+            )
+    graded = [o for o in report.outcomes if o.state in ("graded", "failed") and o.score is not None]
+    if len(intake.submissions) == 1 and len(graded) == 1:
+        print_single(out, out_dir / graded[0].submission.student_id / "results.json")
+    print_batch(out, report, intake, out_dir)
+    if report.interrupted:
+        err.print(
+            "[yellow]Stopped. Run the same command again to grade the rest; finished ones are kept.[/yellow]"
+        )
+        raise typer.Exit(130)
+
+
+@app.command("bundle")
+def bundle_cmd(
+    ctx: typer.Context,
+    assignment: Annotated[str, typer.Argument(help="Homework id, e.g. hw01.")],
+    gradescope: Annotated[
+        bool, typer.Option(help="Write the zip Gradescope's autograder upload takes.")
+    ] = False,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Zip path; default dist/<id>-gradescope.zip.")
+    ] = None,
+) -> None:
+    """Show the released grader bundle; with --gradescope, package it for Gradescope."""
+    from importlib.metadata import requires
+
+    from autograder.bundle import load_bundle
+    from autograder.gradescope_zip import build_gradescope_zip
+
+    course = _settings(ctx).course()
+    course.component(assignment)
+    bundle = load_bundle(course.root / "dist" / assignment)
+    questions = ", ".join(f"{q} {p:g}" for q, p in bundle.questions.items())
+    out.print(f"{bundle.assignment}: {bundle.root} (version {bundle.version[:12]}); {questions}")
+    if not gradescope:
+        return
+    torch_pin = next(
+        r for r in requires("course-autograder") or [] if r.replace(" ", "").startswith("torch==")
     )
+    target = out_file or course.root / "dist" / f"{assignment}-gradescope.zip"
+    project_root = Path(__file__).resolve().parents[1]
+    build_gradescope_zip(bundle, project_root, target, torch_pin.split("==", 1)[1].strip())
+    out.print(f"Gradescope autograder zip: {target}")
 
 
 def main() -> None:

@@ -111,3 +111,24 @@ def to_gradescope(result: GradingResult) -> dict[str, Any]:
             "bundle_version": result.bundle_version,
         },
     }
+
+
+def apply_late(payload: dict[str, Any], outcome: Any, max_points: float) -> dict[str, Any]:
+    """Put the late policy's outcome into a results.json payload: the score becomes the
+    points that count, and the student reads why."""
+    if not outcome.is_late:
+        return payload
+    extra = payload["extra_data"]
+    extra["raw_score"] = payload["score"]
+    extra["late_days"] = outcome.days_late
+    extra["late_penalty"] = float(outcome.penalty)
+    payload["score"] = float(outcome.points)
+    if outcome.points == 0 and outcome.penalty > 0:  # the whole score was taken
+        text = f"Работа сдана с опозданием ({outcome.days_late} дн.) позже последнего срока приёма и не засчитывается."
+    else:
+        text = (
+            f"Работа сдана с опозданием на {outcome.days_late} дн.: штраф {_points(float(outcome.penalty))} "
+            f"балла, засчитано {_points(float(outcome.points))} из {_points(max_points)}."
+        )
+    payload["output"] = f"{payload['output']}\n{text}"
+    return payload

@@ -1,0 +1,163 @@
+"""Grading many submissions: in parallel, each in its own sandbox, each result written to
+disk and to the gradebook as soon as it is done, so a stopped run resumes where it was.
+
+A submission already graded with the same content and the same bundle version is skipped
+(unless `regrade`). One submission failing in any way becomes its own error result; the
+batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from autograder.bundle import Bundle
+from autograder.checks import grade_notebook
+from autograder.course import Course
+from autograder.gradebook import Gradebook
+from autograder.intake import SubmissionFile
+from autograder.recording import GradedSubmission, find_graded, record_submission
+from autograder.results import GradingResult, apply_late, to_gradescope
+from autograder.scheme import apply_late_policy, quantize_points
+
+
+@dataclass(frozen=True)
+class Outcome:
+    submission: SubmissionFile
+    state: str  # graded / failed / skipped
+    score: Decimal | None = None
+    max_score: Decimal | None = None
+    status: str = ""  # the grader's status: ok / timeout / memory / bad-notebook ...
+    late_note: str = ""
+    seconds: float = 0.0
+    message: str = ""
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False
+
+    def count(self, state: str) -> int:
+        return sum(1 for o in self.outcomes if o.state == state)
+
+
+def grade_batch(
+    course: Course,
+    bundle: Bundle,
+    gradebook: Gradebook,
+    submissions: list[SubmissionFile],
+    out_dir: Path,
+    *,
+    jobs: int = 1,
+    regrade: bool = False,
+    backend: str = "auto",
+    on_done: Callable[[Outcome], None] | None = None,
+) -> BatchReport:
+    """Grade `submissions` with up to `jobs` sandboxes at a time."""
+    report = BatchReport()
+    stop = threading.Event()
+    todo = list(submissions)
+
+    def run_one(sub: SubmissionFile) -> Outcome:
+        if stop.is_set():
+            return Outcome(sub, "cancelled")
+        return _grade_one(course, bundle, gradebook, sub, out_dir, regrade=regrade, backend=backend)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        pending: set[Future] = set()
+        try:
+            while todo or pending:
+                while todo and len(pending) < max(1, jobs):
+                    pending.add(pool.submit(run_one, todo.pop(0)))
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcome = future.result()
+                    report.outcomes.append(outcome)
+                    if on_done:
+                        on_done(outcome)
+        except KeyboardInterrupt:
+            # Running submissions finish (each is bounded by its limits) and are recorded;
+            # nothing new starts. A re-run picks up the rest.
+            stop.set()
+            report.interrupted = True
+            for future in pending:
+                outcome = future.result()
+                if outcome.state != "cancelled":
+                    report.outcomes.append(outcome)
+    return report
+
+
+def _grade_one(
+    course, bundle, gradebook, sub: SubmissionFile, out_dir: Path, *, regrade, backend
+) -> Outcome:
+    if not regrade:
+        with gradebook.transaction() as session:
+            earlier = find_graded(
+                session, sub.student_id, bundle.assignment, sub.content_sha256, bundle.version
+            )
+            if earlier is not None:
+                return Outcome(
+                    sub, "skipped", earlier.points, None, earlier.status, message="already graded"
+                )
+    try:
+        result = grade_notebook(bundle, sub.path, student_id=sub.student_id, backend=backend)
+    except Exception as exc:  # one submission must never stop the batch; recorded below
+        return Outcome(sub, "failed", message=f"grader error: {type(exc).__name__}: {exc}")
+    component = course.component(bundle.assignment)
+    raw = min(quantize_points(Decimal(str(result.score))), component.max_points)
+    payload = apply_late(
+        to_gradescope(result),
+        apply_late_policy(raw, sub.submitted_at, component),
+        bundle.max_points,
+    )
+    _write_atomically(out_dir / sub.student_id / "results.json", payload)
+    late = record_submission(gradebook, course, _graded(result, sub, bundle, payload))
+    state = "graded" if result.status == "ok" else "failed"
+    return Outcome(
+        sub,
+        state,
+        late.points,
+        Decimal(str(result.max_score)),
+        result.status,
+        late.note,
+        result.timings.get("total", 0.0),
+    )
+
+
+def _graded(
+    result: GradingResult, sub: SubmissionFile, bundle: Bundle, payload: dict
+) -> GradedSubmission:
+    questions: dict[str, tuple[Decimal, Decimal]] = {}
+    for test in result.tests:
+        got, most = questions.get(test.question, (Decimal(0), Decimal(0)))
+        questions[test.question] = (
+            got + Decimal(str(test.score)),
+            most + Decimal(str(test.max_score)),
+        )
+    return GradedSubmission(
+        student_id=sub.student_id,
+        component_id=bundle.assignment,
+        source=sub.source,
+        content_sha256=sub.content_sha256,
+        bundle_version=bundle.version,
+        submitted_at=sub.submitted_at,
+        status=result.status,
+        questions=questions,
+        results_json=json.dumps(payload, ensure_ascii=False),
+    )
+
+
+def _write_atomically(path: Path, payload: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(payload, handle, ensure_ascii=False, indent=2)
+    os.replace(tmp, path)
