@@ -1,0 +1,80 @@
+"""The Gradescope contract: one submission in, one results.json out.
+
+    $AUTOGRADER_ROOT/submission/   what the student uploaded (a notebook, maybe more files)
+    $AUTOGRADER_ROOT/source/       the autograder zip, unpacked: bundle/ is the grader bundle
+    $AUTOGRADER_ROOT/results/results.json
+
+AUTOGRADER_ROOT defaults to /autograder, so the same code runs inside the container and,
+for tests, on a temporary tree. Whatever the submission is, a results.json is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from autograder.bundle import load_bundle
+from autograder.errors import AutograderError
+from autograder.results import GradingResult, to_gradescope
+
+DEFAULT_ROOT = Path("/autograder")
+
+
+def find_notebook(submission: Path, expected_name: str) -> Path | None:
+    """The uploaded notebook: the one named like the assignment's, else the only one."""
+    notebooks = sorted(
+        p for p in submission.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+    )
+    named = [p for p in notebooks if p.name == expected_name]
+    if named:
+        return named[0]
+    return notebooks[0] if len(notebooks) == 1 else None
+
+
+def run(root: Path) -> dict:
+    """Grade root/submission with root/source/bundle and write root/results/results.json."""
+    results_dir = root / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    bundle = load_bundle(root / "source" / "bundle")
+    student_id = os.environ.get("AUTOGRADER_STUDENT_ID", "submission")
+    notebook = find_notebook(root / "submission", bundle.notebook)
+    if notebook is None:
+        result = GradingResult(
+            assignment=bundle.assignment,
+            student_id=student_id,
+            status="bad-notebook",
+            max_score=bundle.max_points,
+            message=f"Не найден ноутбук для сдачи: загрузите один файл {bundle.notebook}.",
+            bundle_version=bundle.version,
+        )
+    else:
+        from autograder.checks import grade_notebook
+
+        backend = os.environ.get("AUTOGRADER_BACKEND", "auto")
+        result = grade_notebook(bundle, notebook, student_id=student_id, backend=backend)
+    payload = to_gradescope(result)
+    tmp = results_dir / ".results.json.tmp"
+    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(results_dir / "results.json")
+    return payload
+
+
+def main() -> None:
+    root = Path(os.environ.get("AUTOGRADER_ROOT", DEFAULT_ROOT))
+    try:
+        payload = run(root)
+    except AutograderError as exc:  # a broken bundle or tree: the staff's problem, said plainly
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
+    extra = payload["extra_data"]
+    print(
+        f"{extra['student_id']}: {payload['score']:g}/{extra['max_score']:g} ({extra['status']}, sandbox {extra['backend']})"
+    )
+    if extra.get("backend_warning"):
+        print(f"warning: {extra['backend_warning']}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

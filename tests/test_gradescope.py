@@ -1,0 +1,100 @@
+"""run_autograder against a fake /autograder tree (AUTOGRADER_ROOT), outside Docker:
+solution -> full marks, blank -> 0, garbage -> a clear failure result; and the zip."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder.bundle import load_bundle
+from autograder.course import load_course
+from autograder.release import build
+
+
+@pytest.fixture(scope="module")
+def hw01(tmp_path_factory):
+    repo = Path(__file__).resolve().parents[1]
+    out = tmp_path_factory.mktemp("hw01-build")
+    student, bundle_dir, solution = build(load_course(repo), "hw01", out)
+    return load_bundle(bundle_dir), solution, student / "hw01.ipynb"
+
+
+def _tree(tmp_path: Path, bundle_root: Path, files: dict[str, bytes | Path]) -> Path:
+    root = tmp_path / "autograder"
+    shutil.copytree(bundle_root, root / "source" / "bundle")
+    (root / "submission").mkdir(parents=True)
+    for name, content in files.items():
+        data = content.read_bytes() if isinstance(content, Path) else content
+        (root / "submission" / name).write_bytes(data)
+    return root
+
+
+def _run(repo_root: Path, root: Path) -> tuple[subprocess.CompletedProcess, dict]:
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
+    proc = subprocess.run(
+        [str(repo_root / "docker" / "run_autograder")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return proc, json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+
+
+def test_solution_scores_full_marks(repo_root, tmp_path, hw01):
+    bundle, solution, _ = hw01
+    proc, results = _run(repo_root, _tree(tmp_path, bundle.root, {"hw01.ipynb": solution}))
+    assert proc.returncode == 0, proc.stderr
+    assert results["score"] == 15
+    assert {t["visibility"] for t in results["tests"]} >= {"visible", "after_published"}
+    assert results["extra_data"]["backend"]
+
+
+def test_blank_scores_zero(repo_root, tmp_path, hw01):
+    bundle, _, blank = hw01
+    proc, results = _run(repo_root, _tree(tmp_path, bundle.root, {"hw01.ipynb": blank}))
+    assert proc.returncode == 0, proc.stderr
+    assert results["score"] == 0
+
+
+@pytest.mark.parametrize(
+    "files",
+    [{"hw01.ipynb": b"this is not json"}, {"notes.txt": b"no notebook here"}, {}],
+    ids=["garbage", "no-notebook", "empty"],
+)
+def test_garbage_gives_a_failure_result(repo_root, tmp_path, hw01, files):
+    bundle, _, _ = hw01
+    proc, results = _run(repo_root, _tree(tmp_path, bundle.root, files))
+    assert proc.returncode == 0, proc.stderr
+    assert results["score"] == 0
+    assert results["extra_data"]["status"] == "bad-notebook"
+    assert "ноутбук" in results["output"]
+
+
+def test_gradescope_zip_layout(repo_root, tmp_path, hw01, course_root):
+    from autograder.gradescope_zip import build_gradescope_zip
+
+    bundle, _, _ = hw01
+    target = build_gradescope_zip(bundle, repo_root, tmp_path / "hw01-gradescope.zip", "2.13.0")
+    with zipfile.ZipFile(target) as zf:
+        names = set(zf.namelist())
+        assert {
+            "setup.sh",
+            "run_autograder",
+            "bundle/bundle.json",
+            "autograder_src/pyproject.toml",
+        } <= names
+        assert "autograder_src/autograder/gradescope.py" in names
+        assert (zf.getinfo("run_autograder").external_attr >> 16) & 0o111
+        assert "torch==2.13.0" in zf.read("setup.sh").decode()
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(target) as zf:
+        zf.extractall(unpacked)
+    assert load_bundle(unpacked / "bundle").version == bundle.version
