@@ -1,0 +1,117 @@
+"""Builds the example class that scripts/example grades, from the hw01 master, so the
+class always matches the current homework:
+
+    ivanova     the solution, on time                      -> 15
+    petrov      parts A and B solved, C and D left blank   -> partial credit
+    sidorov     the blank notebook                         -> 0
+    kuznetsova  the solution, 27 hours late (2 started days) -> 15 minus 20%
+    smirnov     a file that is not valid JSON              -> 0, "bad-notebook"
+    hacker      the blank plus cheats: always-equal objects under every tested name,
+                patched torch.allclose, a hunt for test files, a printed fake score -> 0
+    readme.txt  a stray file in the upload folder          -> reported, not graded
+
+Usage: python examples/make_class.py OUT_DIR
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import load_course
+from autograder.release import build
+
+REPO = Path(__file__).resolve().parents[1]
+LAST_SOLVED_CHECK = 'grader.check("q7")'  # petrov stops after part B
+
+CHEATS = '''\
+import glob
+import torch
+
+
+class AlwaysRight:
+    """Equal to everything, true, callable, and every attribute is itself."""
+
+    def __eq__(self, other):
+        return True
+
+    def __bool__(self):
+        return True
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __getattr__(self, name):
+        return self
+
+    def item(self):
+        return 0.0
+
+
+torch.allclose = lambda *args, **kwargs: True
+for _name in {names!r}:
+    globals()[_name] = AlwaysRight()
+print("found test files:", glob.glob("/*/tests/*.py") + glob.glob("/work/**/q*.py", recursive=True))
+print("Итог: 15 из 15 баллов.")
+'''
+
+
+def tested_names(bundle_tests: Path) -> list[str]:
+    """Every argument name a test function takes: what the grader will ask the notebook for."""
+    names: set[str] = set()
+    for path in bundle_tests.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                names.update(arg.arg for arg in node.args.args)
+    return sorted(names - {"env"})
+
+
+def partial(solution: nbformat.NotebookNode, blank: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The solution up to the end of part B, the blank notebook after it."""
+    if len(solution.cells) != len(blank.cells):
+        raise SystemExit("the solution and student notebooks differ in shape; cannot mix them")
+    stop = next(i for i, c in enumerate(blank.cells) if c.source.strip() == LAST_SOLVED_CHECK)
+    mixed = nbformat.from_dict(solution)
+    mixed.cells = solution.cells[: stop + 1] + blank.cells[stop + 1 :]
+    return mixed
+
+
+def write(path: Path, nb: nbformat.NotebookNode, when: float) -> None:
+    nbformat.write(nb, path)
+    os.utime(path, (when, when))
+
+
+def main(out: Path) -> None:
+    course = load_course(REPO)
+    deadline = course.component("hw01").deadline
+    on_time = (deadline - timedelta(days=2)).timestamp()
+    late = (deadline + timedelta(days=1, hours=3)).timestamp()
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        student_dir, bundle_dir, solution_path = build(course, "hw01", Path(tmp))
+        solution = nbformat.read(solution_path, as_version=4)
+        blank = nbformat.read(student_dir / "hw01.ipynb", as_version=4)
+        names = tested_names(bundle_dir / "tests")
+    write(out / "ivanova.ipynb", solution, on_time)
+    write(out / "petrov.ipynb", partial(solution, blank), on_time)
+    write(out / "sidorov.ipynb", blank, on_time)
+    write(out / "kuznetsova.ipynb", solution, late)
+    hacked = nbformat.from_dict(blank)
+    hacked.cells.append(nbformat.v4.new_code_cell(CHEATS.format(names=names)))
+    write(out / "hacker.ipynb", hacked, on_time)
+    (out / "smirnov.ipynb").write_text(
+        '{"cells": [{"cell_type": "code", "source": "def relu(x', encoding="utf-8"
+    )
+    os.utime(out / "smirnov.ipynb", (on_time, on_time))
+    (out / "readme.txt").write_text("uploaded by mistake\n", encoding="utf-8")
+    print(f"example class: {len(list(out.iterdir()))} files in {out}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
