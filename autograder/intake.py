@@ -7,6 +7,11 @@ Naming rules (documented in the README):
   <student_id>/<anything>.ipynb           the folder name is the student id
   <assignment>.ipynb inside <id>.zip/<id>/ a notebook named like the assignment takes the
                                           id of the zip or folder holding it
+LMS bulk downloads ("download all submissions"):
+  Moodle   <Full Name>_<participant id>_assignsubmission_file_/<file>.ipynb
+           -> the full name (participant ids differ between assignments; names do not)
+  Canvas   <lastfirst>[_LATE]_<user id>_<submission id>_<file>.ipynb
+           -> lastfirst, the login-style name Canvas puts first
 Several notebooks for one student: the latest by submission time counts; the others are
 reported as skipped.
 """
@@ -14,6 +19,7 @@ reported as skipped.
 from __future__ import annotations
 
 import hashlib
+import re
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -26,6 +32,17 @@ MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "__MACOSX", ".ipynb_checkpoints"}
+MOODLE_FOLDER = re.compile(r"^(?P<name>.+?)_\d+_assignsubmission_[a-z]+_?$")
+CANVAS_FILE = re.compile(r"^(?P<name>[^_/]+)(?:_LATE)?_\d+_\d+_.+\.ipynb$", re.IGNORECASE)
+
+
+def lms_student(name: str) -> str:
+    """The student part of an LMS's folder or file name; other names pass unchanged."""
+    if match := MOODLE_FOLDER.match(name):
+        return match["name"]
+    if match := CANVAS_FILE.match(name):
+        return match["name"]
+    return name
 
 
 @dataclass(frozen=True)
@@ -80,10 +97,13 @@ def _from_folder(folder: Path, stem: str, found: list, problems: list) -> None:
             notebooks = sorted(p for p in entry.rglob("*.ipynb") if _plain_notebook(p, entry))
             if not notebooks:
                 problems.append(IntakeProblem(str(entry), "folder holds no notebook"))
+            student = lms_student(entry.name)
             for nb in notebooks:
-                _add(found, problems, entry.name, nb, str(nb), stem, container=entry.name)
+                _add(found, problems, student, nb, str(nb), stem, container=student)
         elif entry.suffix.lower() == ".ipynb":
-            _add(found, problems, entry.stem, entry, str(entry), stem, container=folder.name)
+            canvas = lms_student(entry.name)
+            student = canvas if canvas != entry.name else entry.stem
+            _add(found, problems, student, entry, str(entry), stem, container=folder.name)
         elif entry.suffix.lower() == ".zip":
             problems.append(IntakeProblem(str(entry), "zip inside a folder: pass it on its own"))
         else:
@@ -129,9 +149,11 @@ def _from_zip_member(zf, member, archive, staging, stem, found, problems) -> Non
         problems.append(IntakeProblem(where, "not a notebook; ignored (never opened)"))
         return
     if len(parts) == 1:
-        student, container = PurePosixPath(name).stem, archive.stem
+        canvas = lms_student(parts[0])
+        student = canvas if canvas != parts[0] else PurePosixPath(name).stem
+        container = archive.stem
     else:
-        student, container = parts[0], parts[0]
+        student = container = lms_student(parts[0])
     if member.file_size > MAX_NOTEBOOK_BYTES:
         problems.append(IntakeProblem(where, "notebook larger than 50 MB"))
         return

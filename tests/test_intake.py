@@ -109,3 +109,30 @@ def test_broken_zip_is_a_problem(tmp_path, data):
     path.write_bytes(data)
     intake = collect([path], tmp_path / "stage", "hw01.ipynb")
     assert intake.submissions == [] and "not a readable zip" in intake.problems[0].message
+
+
+def test_moodle_and_canvas_bulk_downloads(tmp_path):
+    archive = _zip(
+        tmp_path / "lms.zip",
+        {
+            "Иван Петров_123456_assignsubmission_file_/hw01.ipynb": NB,
+            "Anna Smith_98765_assignsubmission_file_/my notebook.ipynb": NB,
+            "sidorovpetr_4321_99887766_hw01.ipynb": NB,
+            "kuznetsovaanna_LATE_4322_99887767_hw01-1.ipynb": NB,
+        },
+    )
+    intake = collect([archive], tmp_path / "stage", "hw01.ipynb")
+    assert [s.student_id for s in intake.submissions] == [
+        "Anna Smith",
+        "kuznetsovaanna",
+        "sidorovpetr",
+        "Иван Петров",
+    ]
+    assert intake.problems == []
+
+
+def test_unzipped_lms_folders_are_read_the_same_way(tmp_path):
+    _write(tmp_path / "c" / "Иван Петров_123456_assignsubmission_file_" / "hw01.ipynb")
+    _write(tmp_path / "c" / "sidorovpetr_4321_99887766_hw01.ipynb")
+    intake = collect([tmp_path / "c"], tmp_path / "stage", "hw01.ipynb")
+    assert [s.student_id for s in intake.submissions] == ["sidorovpetr", "Иван Петров"]
