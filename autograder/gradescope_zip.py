@@ -22,10 +22,11 @@ useradd --system --no-create-home --shell /usr/sbin/nologin --uid 10001 grader-s
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Runs per submission on Gradescope.
+# Runs per submission on Gradescope. AUTOGRADER_ROOT and AUTOGRADER_PYTHON move it
+# elsewhere (a test tree, a department server).
 set -euo pipefail
-export AUTOGRADER_ROOT=/autograder
-exec /opt/grader-venv/bin/python -m autograder.gradescope
+export AUTOGRADER_ROOT="${AUTOGRADER_ROOT:-/autograder}"
+exec "${AUTOGRADER_PYTHON:-/opt/grader-venv/bin/python}" -m autograder.gradescope
 """
 
 

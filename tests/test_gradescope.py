@@ -98,3 +98,24 @@ def test_gradescope_zip_layout(repo_root, tmp_path, hw01, course_root):
     with zipfile.ZipFile(target) as zf:
         zf.extractall(unpacked)
     assert load_bundle(unpacked / "bundle").version == bundle.version
+
+
+def test_unpacked_gradescope_zip_grades_the_solution(repo_root, tmp_path, hw01):
+    """The issue's acceptance path: make the zip, unpack it as Gradescope does into
+    /autograder/source, put the solution in /autograder/submission, run its run_autograder."""
+    from autograder.gradescope_zip import build_gradescope_zip
+
+    bundle, solution, _ = hw01
+    target = build_gradescope_zip(bundle, repo_root, tmp_path / "hw01-gradescope.zip", "2.13.0")
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(target) as zf:
+        zf.extractall(root / "source")
+    (root / "submission").mkdir()
+    shutil.copy(solution, root / "submission" / "hw01.ipynb")
+    script = root / "source" / "run_autograder"
+    script.chmod(0o755)
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
+    proc = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert results["score"] == 15
