@@ -27,10 +27,8 @@ import nbformat
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograder.bundle import load_bundle, write_bundle_json  # noqa: E402
 from autograder.course import load_course  # noqa: E402
-from autograder.release import build  # noqa: E402
-from tests.conftest import _tiny_master  # noqa: E402
+from tests.conftest import install_tiny_bundle  # noqa: E402
 
 BODIES = {
     "correct": "def relu(x):\n    return x.clamp(min=0)",
@@ -41,21 +39,8 @@ BODIES = {
 
 def make_course(root: Path, size: int) -> Path:
     shutil.copy(REPO / "course_config.py", root / "course_config.py")
-    (root / "solutions" / "hw01").mkdir(parents=True)
-    nbformat.write(_tiny_master(), root / "solutions" / "hw01" / "hw01.ipynb")
+    install_tiny_bundle(root, root / "build", limits={"cell_seconds": 3, "notebook_seconds": 6})
     course = load_course(root)
-    _, bundle_dir, _ = build(course, "hw01", root / "build")
-    target = root / "dist" / "hw01"
-    shutil.copytree(bundle_dir, target)
-    b = load_bundle(target)
-    write_bundle_json(
-        target,
-        assignment="hw01",
-        notebook=b.notebook,
-        max_points=b.max_points,
-        questions=b.questions,
-        limits={"cell_seconds": 3, "notebook_seconds": 6},
-    )
     subs = root / "class"
     subs.mkdir()
     on_time = (course.component("hw01").deadline - timedelta(days=1)).timestamp()

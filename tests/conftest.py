@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -96,3 +97,35 @@ def _tiny_master(solution_in_block: bool = True, extra_markdown: str = "") -> nb
 @pytest.fixture
 def make_master():
     return _tiny_master
+
+
+def install_tiny_bundle(
+    course_root: Path, work: Path, limits: dict[str, Any] | None = None
+) -> Path:
+    """Put the tiny master under solutions/hw01, build it, and install its bundle at
+    dist/hw01 (with `limits` overrides); returns the bundle folder. No grading involved."""
+    from autograder.bundle import load_bundle, write_bundle_json
+    from autograder.release import build
+
+    folder = course_root / "solutions" / "hw01"
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(_tiny_master(), folder / "hw01.ipynb")
+    _, bundle_dir, _ = build(load_course(course_root), "hw01", work)
+    target = course_root / "dist" / "hw01"
+    shutil.copytree(bundle_dir, target)
+    if limits:
+        b = load_bundle(target)
+        write_bundle_json(
+            target,
+            assignment="hw01",
+            notebook=b.notebook,
+            max_points=b.max_points,
+            questions=b.questions,
+            limits=limits,
+        )
+    return target
+
+
+@pytest.fixture
+def tiny_bundle():
+    return install_tiny_bundle

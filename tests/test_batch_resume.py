@@ -4,7 +4,6 @@ the gradebook an uninterrupted run gives — nothing lost, nothing graded twice.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -16,32 +15,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.bundle import load_bundle, write_bundle_json
-from autograder.course import load_course
-from autograder.release import build
-
 ON_TIME = datetime(2026, 10, 1, 12, 0, tzinfo=UTC).timestamp()
 SOLUTIONS = ["x.clamp(min=0)", "x.clamp(min=0) if x.numel() == 2 else x", "x"]
 
 
 @pytest.fixture
-def course_with_class(course_root: Path, tmp_path: Path, make_master):
-    folder = course_root / "solutions" / "hw01"
-    folder.mkdir(parents=True)
-    nbformat.write(make_master(), folder / "hw01.ipynb")
-    _, bundle_dir, _ = build(load_course(course_root), "hw01", tmp_path / "build")
-    target = course_root / "dist" / "hw01"
-    shutil.copytree(bundle_dir, target)
-    bundle = load_bundle(target)
+def course_with_class(course_root: Path, tmp_path: Path, tiny_bundle):
     # tight limits so the looping submission ends fast
-    write_bundle_json(
-        target,
-        assignment="hw01",
-        notebook=bundle.notebook,
-        max_points=bundle.max_points,
-        questions=bundle.questions,
-        limits={"cell_seconds": 3, "notebook_seconds": 6},
-    )
+    tiny_bundle(course_root, tmp_path / "build", limits={"cell_seconds": 3, "notebook_seconds": 6})
     subs = tmp_path / "class"
     subs.mkdir()
     for i in range(8):

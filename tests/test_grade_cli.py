@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -13,9 +12,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from autograder.course import load_course
-from autograder.release import build
 
 ON_TIME = datetime(2026, 10, 1, 12, 0, tzinfo=UTC).timestamp()
 TWO_DAYS_LATE = datetime(2026, 10, 6, 12, 0, tzinfo=UTC).timestamp()  # deadline Oct 4, 23:59 MSK
@@ -31,12 +27,8 @@ def _notebook(path: Path, source: str | None, mtime: float = ON_TIME) -> None:
 
 
 @pytest.fixture
-def graded_course(course_root: Path, tmp_path: Path, make_master):
-    folder = course_root / "solutions" / "hw01"
-    folder.mkdir(parents=True)
-    nbformat.write(make_master(), folder / "hw01.ipynb")
-    _, bundle_dir, _ = build(load_course(course_root), "hw01", tmp_path / "build")
-    shutil.copytree(bundle_dir, course_root / "dist" / "hw01")
+def graded_course(course_root: Path, tmp_path: Path, tiny_bundle):
+    tiny_bundle(course_root, tmp_path / "build")
     subs = tmp_path / "subs"
     subs.mkdir()
     _notebook(subs / "good.ipynb", "def relu(x):\n    return x.clamp(min=0)")
