@@ -138,7 +138,22 @@ def make_shell() -> Any:
     config = Config()
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "nocolor"
-    return InteractiveShell(config=config)
+    shell = InteractiveShell(config=config)
+    shell.history_manager.outputs = ForgottenOutputs()
+    return shell
+
+
+class ForgottenOutputs(dict):
+    """Stand-in for IPython's `history_manager.outputs`. IPython 9 copies every write to
+    sys.stdout/stderr and every display() into it, history disabled or not, and never lets
+    go: a flood of output would be kept whole (and a million tiny writes cost ~1 GB),
+    defeating Limits.output_kb and ending as a memory kill. Here nothing is kept."""
+
+    def __missing__(self, key: Any) -> list:
+        return []  # appended to, then dropped
+
+    def __contains__(self, key: object) -> bool:
+        return False
 
 
 # ---------------------------------------------------------------- cells

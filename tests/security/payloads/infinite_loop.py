@@ -1,0 +1,3 @@
+# ruff: noqa: F821
+while True:
+    pass

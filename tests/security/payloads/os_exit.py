@@ -1,0 +1,4 @@
+# ruff: noqa: F821
+import os
+
+os._exit(0)
