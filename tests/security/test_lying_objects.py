@@ -38,14 +38,10 @@ def test_printed_fake_scores_reach_neither_the_score_nor_the_results(scores_like
     assert "FAKE-SCORE" not in results_json and "All test cases passed" not in results_json
 
 
-def test_faked_validation_data_earns_no_hidden_point(security_run, blank):
-    # Known limit of the hw01 *public* tests of q9, q10, q14: they judge the model on the
-    # validation set the notebook defines, so a faked set can pass them (0.75 points).
-    # Public tests are gameable by design (students see them); hidden ones must hold.
-    result = security_run.result("fake_validation")
-    assert hidden_scores(result) == hidden_scores(blank)
-    gained = {t.name for t in result.tests if t.score > 0}
-    assert gained <= {t.name for t in result.tests if not t.hidden}
+def test_faked_validation_data_earns_nothing(scores_like_blank):
+    # The public checks of q9, q10 and q14 rebuild the validation split themselves, so a
+    # notebook that fakes digits_X_val / diab_X_val (plus constant "models") gains nothing.
+    scores_like_blank("fake_validation")
 
 
 def hidden_scores(result) -> list[tuple[str, float]]:
