@@ -174,9 +174,11 @@ class SandboxProcess:
         while not self._stop.wait(WATCH_SECONDS) and self._popen.poll() is None:
             pids = self.members()
             self._saw_process_cap |= len(pids) >= self.limits.processes
-            rss = sum(_rss(pid) for pid in pids) + _memfd_bytes(pids)
+            # PSS, not RSS: a fork shares its parent's pages, and summing RSS would count
+            # them once per process (three forks of a 350 MB worker looked like 1.4 GB)
+            used = sum(_pss(pid) for pid in pids) + _memfd_bytes(pids)
             self._peak_rss = max(self._peak_rss, max(map(_rss, pids), default=0))
-            if rss > memory:
+            if used > memory:
                 self._stop_for("memory")
             elif self._watch_disk and _disk_usage(self._watch_disk) > self.limits.disk_mb * 2**20:
                 self._stop_for("disk")
@@ -192,6 +194,18 @@ def _rss(pid: int) -> int:
             return int(f.read().split()[1]) * PAGE
     except (OSError, IndexError, ValueError):
         return 0
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size: private pages plus a fair share of shared ones."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return _rss(pid)  # kernels without smaps_rollup
 
 
 def _memfd_bytes(pids: list[int]) -> int:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import resource
 
+from autograder.limits import Limits
+from autograder.sandbox import Sandbox
 from autograder.sandbox.rlimits import hard_limits
 
 from .conftest import TEST_LIMITS, needs, read_line, run, start
@@ -215,3 +217,29 @@ def test_import_torch_works_within_the_memory_limit(sandbox, workdir):
         workdir,
     )
     assert result.out.strip() == f"(128, 128) {TEST_LIMITS.threads}", result.err
+
+
+def test_forked_children_sharing_memory_are_not_counted_twice(sandbox, workdir):
+    # A DataLoader with workers forks the trainer: the pages are shared, not copied.
+    limits = Limits(memory_mb=600, processes=16, notebook_seconds=60)
+    result = run(
+        Sandbox(limits, sandbox.backend),
+        """
+        import os, time
+        block = bytearray(250 * 2**20)  # 250 MB touched once, shared by the forks below
+        for i in range(0, len(block), 4096):
+            block[i] = 1
+        kids = []
+        for _ in range(3):
+            pid = os.fork()
+            if pid == 0:
+                time.sleep(1.0)
+                os._exit(0)
+            kids.append(pid)
+        for pid in kids:
+            os.waitpid(pid, 0)
+        print("survived")
+        """,
+        workdir,
+    )
+    assert result.returncode == 0 and "survived" in result.out, result.err
