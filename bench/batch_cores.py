@@ -39,7 +39,7 @@ BODIES = {
 
 def make_course(root: Path, size: int) -> Path:
     shutil.copy(REPO / "course_config.py", root / "course_config.py")
-    install_tiny_bundle(root, root / "build", limits={"cell_seconds": 3, "notebook_seconds": 6})
+    install_tiny_bundle(root, root / "build", limits={"cell_seconds": 4, "notebook_seconds": 60})
     course = load_course(root)
     subs = root / "class"
     subs.mkdir()

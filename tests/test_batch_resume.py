@@ -21,8 +21,9 @@ SOLUTIONS = ["x.clamp(min=0)", "x.clamp(min=0) if x.numel() == 2 else x", "x"]
 
 @pytest.fixture
 def course_with_class(course_root: Path, tmp_path: Path, tiny_bundle):
-    # tight limits so the looping submission ends fast
-    tiny_bundle(course_root, tmp_path / "build", limits={"cell_seconds": 3, "notebook_seconds": 6})
+    # a tight cell limit ends the looping submission fast; the notebook limit stays loose so
+    # honest notebooks never time out on a busy machine
+    tiny_bundle(course_root, tmp_path / "build", limits={"cell_seconds": 4, "notebook_seconds": 60})
     subs = tmp_path / "class"
     subs.mkdir()
     for i in range(8):
