@@ -28,7 +28,7 @@ PAYLOADS = Path(__file__).with_name("payloads")
 CELL_BREAK = "# %% cell\n"
 REPORT = "RuntimeError: AGSEC-REPORT "
 
-# Small limits so that every bomb ends fast; the solution still scores 15 under them.
+# Small limits so that every bomb ends fast.
 LIMITS = Limits(
     notebook_seconds=45,
     cell_seconds=20,
@@ -40,6 +40,11 @@ LIMITS = Limits(
     output_kb=64,
     threads=1,
 )
+
+# The honest runs (the solution, the probe that follows the poisoner) only need to be
+# correct, not fast: a loaded machine must not turn them into timeouts. Memory and
+# processes stay as tight as the attacks'.
+CONTROL_LIMITS = replace(LIMITS, notebook_seconds=300, cell_seconds=120, test_seconds=20)
 
 PRELUDE = '''import json as _agsec_json
 
@@ -121,7 +126,7 @@ ATTACKS = [
     Attack("runaway_thread"),
 ]
 POISON = Attack("poison", payloads=("probe_lib", "poison"))
-PROBE = Attack("poison_probe", payloads=("probe_lib", "probe"))
+PROBE = Attack("poison_probe", payloads=("probe_lib", "probe"), limits=CONTROL_LIMITS)
 FAKE_RESULTS = Attack("fake_results")
 UNPICKLE = Attack("zip_pickle", payloads=("unpickle",))
 

@@ -40,6 +40,7 @@ from autograder.sandbox.layout import PACKAGE_ROOT, runtime_dirs
 from . import traces
 from .attacks import (
     ATTACKS,
+    CONTROL_LIMITS,
     FAKE_RESULTS,
     LIMITS,
     POISON,
@@ -221,7 +222,7 @@ class Runner:
     def jobs(self) -> dict[str, Callable[[], dict[str, Graded]]]:
         jobs: dict[str, Callable[[], dict[str, Graded]]] = {
             "blank": lambda: {"blank": self.grade(self.blank_nb, LIMITS)},
-            "solution": lambda: {"solution": self.grade(self.solution_nb, LIMITS)},
+            "solution": lambda: {"solution": self.grade(self.solution_nb, CONTROL_LIMITS)},
             "poison": self.poison_then_probe,
             "fake_results": self.fake_results_through_batch,
             "zip_pickle": self.zip_with_pickles,
