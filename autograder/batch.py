@@ -21,6 +21,7 @@ from pathlib import Path
 from autograder.bundle import Bundle
 from autograder.checks import grade_notebook
 from autograder.course import Course
+from autograder.feedback import write_feedback
 from autograder.gradebook import Gradebook
 from autograder.intake import SubmissionFile
 from autograder.recording import GradedSubmission, find_graded, record_submission
@@ -119,6 +120,7 @@ def _grade_one(
         bundle.max_points,
     )
     _write_atomically(out_dir / sub.student_id / "results.json", payload)
+    write_feedback(out_dir / sub.student_id / "feedback.html", payload, title=component.title)
     late = record_submission(gradebook, course, _graded(result, sub, bundle, payload))
     state = "graded" if result.status == "ok" else "failed"
     return Outcome(
