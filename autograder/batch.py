@@ -27,6 +27,7 @@ from autograder.intake import SubmissionFile
 from autograder.recording import GradedSubmission, find_graded, record_submission
 from autograder.results import GradingResult, apply_late, to_gradescope
 from autograder.scheme import apply_late_policy, quantize_points
+from autograder.similarity import submission_code
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def _graded(
         status=result.status,
         questions=questions,
         results_json=json.dumps(payload, ensure_ascii=False),
+        code_text=submission_code(sub.path),
     )
 
 
