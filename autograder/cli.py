@@ -189,6 +189,32 @@ def gradebook_cmd(
         out.print(f"Wrote {len(rows)} rows to {csv_path}")
 
 
+@app.command("report")
+def report_cmd(
+    ctx: typer.Context,
+    assignment: Annotated[str, typer.Argument(help="Homework id, e.g. hw01.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Where the files go; default reports/<id>/.")
+    ] = None,
+    similarity: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="List pairs whose own code is at least this similar."),
+    ] = 0.9,
+) -> None:
+    """Instructor summary from the gradebook: pass rates, scores histogram, slowest and
+    failed submissions, near-identical code."""
+    from autograder.display import print_report
+    from autograder.report import build_report
+
+    settings = _settings(ctx)
+    course = settings.course()
+    target = out_dir or Path("reports") / assignment
+    report = build_report(
+        course, settings.gradebook(course), assignment, target, threshold=similarity
+    )
+    print_report(out, report)
+
+
 BACKEND_HELP = (
     "Isolation: auto (bubblewrap, else unshare, else none with a warning), bwrap, unshare, none."
 )
