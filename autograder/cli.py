@@ -174,19 +174,35 @@ def gradebook_cmd(
         Path | None,
         typer.Option("--csv", help="Also write the gradebook to this CSV file ('-': stdout)."),
     ] = None,
+    csv_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="CSV layout: default (our columns), moodle or canvas (their grade imports).",
+        ),
+    ] = "default",
 ) -> None:
     """Per student: hw01..hw06, exam, total, final grade."""
+    from autograder.exports import EXPORTS
+
+    if csv_format != "default" and csv_format not in EXPORTS:
+        raise typer.BadParameter(
+            f"{csv_format!r}: choose default, {', '.join(EXPORTS)}", param_hint="--format"
+        )
+    if csv_format != "default" and csv_path is None:
+        raise typer.BadParameter("needs --csv FILE (or --csv - for stdout)", param_hint="--format")
     settings = _settings(ctx)
     course = settings.course()
     rows = gradebook_rows(settings.gradebook(course), course)
+    write = EXPORTS.get(csv_format, write_csv)
     if csv_path is not None and str(csv_path) == "-":
-        write_csv(rows, course, sys.stdout)
+        write(rows, course, sys.stdout)
         return
     print_gradebook(out, rows, course)
     if csv_path is not None:
         with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            write_csv(rows, course, handle)
-        out.print(f"Wrote {len(rows)} rows to {csv_path}")
+            write(rows, course, handle)
+        out.print(f"Wrote {len(rows)} rows to {csv_path} ({csv_format} format)")
 
 
 @app.command("report")
