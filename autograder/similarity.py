@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from autograder.checks import BadNotebook, read_code_cells
-
 CELL_MARK = "\n# %%\n"  # between cells in the stored text; a comment, so normalised away
 MIN_TOKENS = 25  # less own code than this says nothing about copying (blank or near-blank)
 SKIPPED_TOKENS = {
@@ -47,6 +45,8 @@ class SimilarPair:
 
 def submission_code(notebook: Path) -> str | None:
     """The notebook's code cells joined (outputs dropped); None if it is not a notebook."""
+    from autograder.checks import BadNotebook, read_code_cells  # otter: ~1.5 s to import
+
     try:
         cells = read_code_cells(notebook)
     except BadNotebook:
