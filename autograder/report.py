@@ -55,7 +55,7 @@ class PassRate:
     visibility: str  # visible / after_published; "" for the whole question
     max_points: Decimal
     students: int
-    full_marks: int
+    full_marks: int  # a test: students who passed it; a question: with all its points
     mean_points: Decimal  # to hundredths, halves up
 
     @property
@@ -121,34 +121,39 @@ def _latest(row: Submission) -> LatestSubmission:
 def pass_rates(submissions: list[LatestSubmission]) -> list[PassRate]:
     """One row per question (test ""), followed by one per test of that question. Every
     student counts, including those whose notebook did not run (they score 0)."""
-    questions: dict[str, list[tuple[Decimal, Decimal]]] = {}
-    tests: dict[tuple[str, str], list[dict]] = {}
+    questions: dict[str, list[Scored]] = {}
+    tests: dict[str, dict[str, list[dict]]] = {}
     for sub in submissions:
-        for question, scored in sub.questions.items():
-            questions.setdefault(question, []).append(scored)
+        for question, (got, most) in sub.questions.items():
+            questions.setdefault(question, []).append((got, most, most > 0 and got >= most))
         for question, group in group_by_question(sub.tests).items():
             for test in group:
-                tests.setdefault((question, str(test.get("name", ""))), []).append(test)
+                runs = tests.setdefault(question, {}).setdefault(str(test.get("name", "")), [])
+                runs.append(test)
     rates = []
     for question, scored in questions.items():
         rates.append(_rate(question, "", "", scored))
-        for (q, name), runs in tests.items():
-            if q == question:
-                visibility = str(runs[0].get("visibility", ""))
-                scored_runs = [(_dec(t.get("score")), _dec(t.get("max_score"))) for t in runs]
-                rates.append(_rate(question, name, visibility, scored_runs))
+        for name, runs in tests.get(question, {}).items():
+            visibility = str(runs[0].get("visibility", ""))
+            rates.append(_rate(question, name, visibility, [_test_scored(t) for t in runs]))
     return rates
 
 
-def _dec(value) -> Decimal:
-    return Decimal(str(value or 0))
+Scored = tuple[Decimal, Decimal, bool]  # points, max points, passed
 
 
-def _rate(question: str, test: str, visibility: str, scored: list[tuple[Decimal, Decimal]]):
-    most = max(m for _, m in scored)
-    full = sum(1 for p, m in scored if m > 0 and p >= m)
-    mean = quantize_points(sum((p for p, _ in scored), Decimal(0)) / len(scored))
-    return PassRate(question, test, visibility, most, len(scored), full, mean)
+def _test_scored(test: dict) -> Scored:
+    got, most = Decimal(str(test.get("score") or 0)), Decimal(str(test.get("max_score") or 0))
+    # status, not points: an all-or-nothing question zeroes the points of tests that passed
+    passed = test["status"] == "passed" if "status" in test else most > 0 and got >= most
+    return got, most, passed
+
+
+def _rate(question: str, test: str, visibility: str, scored: list[Scored]) -> PassRate:
+    most = max(m for _, m, _ in scored)
+    passed = sum(1 for *_, ok in scored if ok)
+    mean = quantize_points(sum((p for p, _, _ in scored), Decimal(0)) / len(scored))
+    return PassRate(question, test, visibility, most, len(scored), passed, mean)
 
 
 def slowest(submissions: list[LatestSubmission], count: int = SLOWEST) -> list[LatestSubmission]:
