@@ -63,10 +63,13 @@ def _total(payload: Payload, extra: Payload) -> str:
     most = extra.get("max_score", "?")
     lines = [f'<p class="total">Итог: {points(payload.get("score"))} из {points(most)} баллов</p>']
     if "raw_score" in extra:
+        penalty = float(extra.get("late_penalty") or 0)
+        lost_all = penalty > 0 and float(payload.get("score") or 0) == 0
         lines.append(
             f"<p>Работа сдана с опозданием на {escape(str(extra.get('late_days', '?')))} дн.: "
-            f"без штрафа {points(extra['raw_score'])} б., "
-            f"штраф {points(extra.get('late_penalty', 0))} б.</p>"
+            f"без штрафа {points(extra['raw_score'])} б., штраф {points(penalty)} б."
+            + (" Сдана позже последнего срока приёма и не засчитывается." if lost_all else "")
+            + "</p>"
         )
     return "\n".join(lines)
 

@@ -48,6 +48,17 @@ def test_late_page_shows_raw_score_and_penalty(graded_class):
     assert "опозданием на 2 дн.: без штрафа 2 б., штраф 0.4 б." in page
 
 
+def test_work_past_the_last_day_is_said_not_to_count():
+    payload = {
+        "score": 0.0,
+        "tests": [],
+        "extra_data": {"max_score": 2, "raw_score": 2, "late_days": 9, "late_penalty": 2.0},
+    }
+    assert "штраф 2 б. Сдана позже последнего срока приёма и не засчитывается." in _text(
+        render_feedback(payload)
+    )
+
+
 def test_on_time_page_mentions_no_penalty(graded_class):
     assert "штраф" not in _text(_page(graded_class, "alice")).split("Текст отчёта")[0]
 
