@@ -21,11 +21,13 @@ from pathlib import Path
 from autograder.bundle import Bundle
 from autograder.checks import grade_notebook
 from autograder.course import Course
+from autograder.feedback import write_feedback
 from autograder.gradebook import Gradebook
 from autograder.intake import SubmissionFile
 from autograder.recording import GradedSubmission, find_graded, record_submission
 from autograder.results import GradingResult, apply_late, to_gradescope
 from autograder.scheme import apply_late_policy, quantize_points
+from autograder.similarity import submission_code
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def _grade_one(
         bundle.max_points,
     )
     _write_atomically(out_dir / sub.student_id / "results.json", payload)
+    write_feedback(out_dir / sub.student_id / "feedback.html", payload, title=component.title)
     late = record_submission(gradebook, course, _graded(result, sub, bundle, payload))
     state = "graded" if result.status == "ok" else "failed"
     return Outcome(
@@ -152,6 +155,7 @@ def _graded(
         status=result.status,
         questions=questions,
         results_json=json.dumps(payload, ensure_ascii=False),
+        code_text=submission_code(sub.path),
     )
 
 

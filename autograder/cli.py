@@ -174,19 +174,61 @@ def gradebook_cmd(
         Path | None,
         typer.Option("--csv", help="Also write the gradebook to this CSV file ('-': stdout)."),
     ] = None,
+    csv_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="CSV layout: default (our columns), moodle or canvas (their grade imports).",
+        ),
+    ] = "default",
 ) -> None:
     """Per student: hw01..hw06, exam, total, final grade."""
+    from autograder.exports import EXPORTS
+
+    if csv_format != "default" and csv_format not in EXPORTS:
+        raise typer.BadParameter(
+            f"{csv_format!r}: choose default, {', '.join(EXPORTS)}", param_hint="--format"
+        )
+    if csv_format != "default" and csv_path is None:
+        raise typer.BadParameter("needs --csv FILE (or --csv - for stdout)", param_hint="--format")
     settings = _settings(ctx)
     course = settings.course()
     rows = gradebook_rows(settings.gradebook(course), course)
+    write = EXPORTS.get(csv_format, write_csv)
     if csv_path is not None and str(csv_path) == "-":
-        write_csv(rows, course, sys.stdout)
+        write(rows, course, sys.stdout)
         return
     print_gradebook(out, rows, course)
     if csv_path is not None:
         with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            write_csv(rows, course, handle)
-        out.print(f"Wrote {len(rows)} rows to {csv_path}")
+            write(rows, course, handle)
+        out.print(f"Wrote {len(rows)} rows to {csv_path} ({csv_format} format)")
+
+
+@app.command("report")
+def report_cmd(
+    ctx: typer.Context,
+    assignment: Annotated[str, typer.Argument(help="Homework id, e.g. hw01.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Where the files go; default reports/<id>/.")
+    ] = None,
+    similarity: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="List pairs whose own code is at least this similar."),
+    ] = 0.9,
+) -> None:
+    """Instructor summary from the gradebook: pass rates, scores histogram, slowest and
+    failed submissions, near-identical code."""
+    from autograder.display import print_report
+    from autograder.report import build_report
+
+    settings = _settings(ctx)
+    course = settings.course()
+    target = out_dir or Path("reports") / assignment
+    report = build_report(
+        course, settings.gradebook(course), assignment, target, threshold=similarity
+    )
+    print_report(out, report)
 
 
 BACKEND_HELP = (

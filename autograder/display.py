@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from autograder.standings import StudentRow, format_points
 if TYPE_CHECKING:  # the grading stack is heavy; `autograder course` should not load it
     from autograder.batch import BatchReport, Outcome
     from autograder.intake import Intake
+    from autograder.report import LatestSubmission, Report
 
 
 def print_gradebook(console: Console, rows: list[StudentRow], course: Course) -> None:
@@ -155,3 +157,79 @@ def print_single(console: Console, results_json: Path) -> None:
     )
     if extra.get("backend_warning"):
         console.print(f"[bold yellow]warning: {escape(extra['backend_warning'])}[/bold yellow]")
+
+
+def print_report(console: Console, report: Report) -> None:
+    """The instructor's summary of one assignment; the files hold the full lists."""
+    statuses = Counter(s.status for s in report.submissions)
+    console.print(
+        f"[bold]{escape(report.assignment)}[/bold]: {len(report.submissions)} students, "
+        f"mean {format_points(report.mean())}, median {format_points(report.median())} "
+        f"of {format_points(report.max_points)}; status: "
+        + ", ".join(f"{escape(k)} {n}" for k, n in sorted(statuses.items()))
+    )
+    rates = Table(title="Pass rates (full marks)")
+    for name in ("question", "test", "visibility", "full marks", "rate", "mean points"):
+        rates.add_column(name, justify="right" if name in ("full marks", "rate") else "left")
+    for r in report.pass_rates:
+        style = "bold" if not r.test else ""
+        rates.add_row(
+            escape(r.question) if not r.test else "",
+            escape(r.test) or "[dim]all tests[/dim]",
+            {"visible": "public", "after_published": "hidden"}.get(r.visibility, ""),
+            f"{r.full_marks}/{r.students}",
+            f"{r.rate:.0%}",
+            f"{format_points(r.mean_points)} / {format_points(r.max_points)}",
+            style=style,
+        )
+    console.print(rates)
+    _submissions_table(console, "Slowest to grade", report.slowest)
+    if report.problems:
+        _submissions_table(console, "Hit a limit or did not run", report.problems)
+    else:
+        console.print("Every notebook ran within its limits.")
+    _print_similar(console, report)
+    for name, path in report.files.items():
+        console.print(f"[dim]{name}:[/dim] {escape(str(path))}")
+
+
+def _submissions_table(console: Console, title: str, rows: list[LatestSubmission]) -> None:
+    table = Table(title=title)
+    for name in ("student", "status", "points", "time, s", "notebook errors"):
+        table.add_column(name, justify="left" if name in ("student", "status") else "right")
+    for s in rows:
+        table.add_row(
+            escape(s.student_id),
+            escape(s.status),
+            format_points(s.points),
+            f"{s.seconds:.1f}" if s.seconds is not None else "—",
+            str(s.notebook_errors),
+        )
+    console.print(table)
+
+
+def _print_similar(console: Console, report: Report) -> None:
+    if not report.starter_found:
+        console.print(
+            "[yellow]Released notebook not found: starter code was not removed before "
+            "comparing code.[/yellow]"
+        )
+    if report.without_code:
+        console.print(
+            f"[dim]No stored code (not a notebook, or graded before code was kept): "
+            f"{escape(', '.join(report.without_code))}[/dim]"
+        )
+    if not report.similar:
+        console.print(f"No pairs with near-identical code (similarity ≥ {report.threshold:g}).")
+        return
+    table = Table(title=f"Near-identical code (similarity ≥ {report.threshold:g})")
+    for name in ("student", "student", "similarity", "own tokens"):
+        table.add_column(name, justify="right" if name != "student" else "left")
+    for p in report.similar:
+        table.add_row(
+            escape(p.student_a),
+            escape(p.student_b),
+            f"{p.ratio:.3f}",
+            f"{p.tokens_a} / {p.tokens_b}",
+        )
+    console.print(table)

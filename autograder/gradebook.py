@@ -25,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     select,
 )
 from sqlalchemy.engine import Engine
@@ -102,6 +103,9 @@ class Submission(Base):
     late_penalty: Mapped[Decimal] = mapped_column(ExactPoints)
     points: Mapped[Decimal] = mapped_column(ExactPoints)  # after the late policy
     results_json: Mapped[str | None] = mapped_column(Text)
+    # the code cells as graded (outputs dropped), for `autograder report`'s similarity list;
+    # NULL when the file did not parse as a notebook
+    code_text: Mapped[str | None] = mapped_column(Text)
     questions: Mapped[list[QuestionScore]] = relationship(
         back_populates="submission", cascade="all, delete-orphan"
     )
@@ -183,6 +187,21 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _add_new_nullable_columns(conn) -> None:
+    # create_all makes missing tables but never alters existing ones; a nullable column
+    # added to a model later (Submission.code_text) is added in place so older gradebooks
+    # keep working. Anything else would need a real migration.
+    inspector = inspect(conn)
+    for table in Base.metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+
+
 class Gradebook:
     """A handle on one gradebook database; creates the tables on first use."""
 
@@ -200,6 +219,7 @@ class Gradebook:
         try:
             with self.engine.begin() as conn:
                 Base.metadata.create_all(conn)
+                _add_new_nullable_columns(conn)
         except SQLAlchemyError as exc:
             raise GradebookError(
                 f"cannot open gradebook {url}: {exc.__class__.__name__}: {exc}"

@@ -29,6 +29,7 @@ class GradedSubmission:
         default_factory=dict
     )  # name -> (points, max)
     results_json: str | None = None
+    code_text: str | None = None  # the code cells, for the similarity report
 
     @property
     def raw_points(self) -> Decimal:
@@ -73,6 +74,7 @@ def record_submission(
             late_penalty=outcome.penalty,
             points=outcome.points,
             results_json=graded.results_json,
+            code_text=graded.code_text,
             questions=[
                 QuestionScore(
                     question=name, points=quantize_points(p), max_points=quantize_points(m)

@@ -96,6 +96,7 @@ def to_gradescope(result: GradingResult) -> dict[str, Any]:
                 "output": t.output,
                 # hidden tests show only a sanitised pass/fail, once grades are published
                 "visibility": "after_published" if t.hidden else "visible",
+                "extra_data": {"question": t.question},
             }
             for t in result.tests
         ],
@@ -109,6 +110,11 @@ def to_gradescope(result: GradingResult) -> dict[str, Any]:
             "limits": result.limits,
             "timings": result.timings,
             "bundle_version": result.bundle_version,
+            # already in `output` for the student; kept structured for feedback.html
+            "notebook_errors": [
+                {"cell": e.cell, "error": e.error, "traceback": e.traceback}
+                for e in result.notebook_errors
+            ],
         },
     }
 

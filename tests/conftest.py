@@ -1,9 +1,14 @@
-"""Shared fixtures: a course root in a temporary folder (a copy of the real config) and an
-empty gradebook in it."""
+"""Shared fixtures: a course root in a temporary folder (a copy of the real config), an
+empty gradebook in it, a tiny master notebook, and a tiny class graded once per session."""
 
 from __future__ import annotations
 
+import copy
+import json
+import os
 import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +134,123 @@ def install_tiny_bundle(
 @pytest.fixture
 def tiny_bundle():
     return install_tiny_bundle
+
+
+# ---------------------------------------------------------------- a graded class
+# Tiny notebooks graded once per session against the tiny bundle, for the feedback pages,
+# the instructor's report and the LMS exports. Each is the released notebook with the
+# student's code in place of the `relu` stub, as students really submit.
+
+ON_TIME = datetime(2026, 10, 1, 12, 0, tzinfo=UTC).timestamp()
+TWO_DAYS_LATE = datetime(2026, 10, 6, 12, 0, tzinfo=UTC).timestamp()  # deadline Oct 4 MSK
+
+HONEST_A = '''def positive_part(values):
+    """Elementwise max(values, 0)."""
+    zero = values.new_zeros(values.shape)
+    keep = values > zero
+    return values.where(keep, zero)
+
+
+def relu(x):
+    return positive_part(x)
+'''
+# HONEST_A with other comments, blank lines and indentation: the same code
+COPIED_A = """# my own work :)
+def positive_part(values):
+  # zero below, identity above
+  zero = values.new_zeros(values.shape)
+
+  keep = values > zero   # mask
+  return values.where(keep, zero)
+
+def relu(x):
+  return positive_part(x)  # done
+"""
+HONEST_B = """def relu(x):
+    out = x.clone()
+    flat = out.view(-1)
+    for i in range(flat.numel()):
+        if flat[i] < 0:
+            flat[i] = 0.0
+    return out
+"""
+CLASS_CODE = {
+    "alice": (HONEST_A, ON_TIME),
+    "bob": (COPIED_A, ON_TIME),
+    "carol": (HONEST_B, ON_TIME),
+    "dave": ("def relu(x):\n    return x.clamp(min=0) if x.numel() == 2 else x", ON_TIME),
+    "frank": ("def relu(x):\n    return x.clamp(min=0.0)", TWO_DAYS_LATE),
+    "mallory": (
+        "def relu(x):\n    raise ValueError('<script>alert(1)</script>')\n"
+        "raise RuntimeError('<img src=x onerror=alert(2)>')",
+        ON_TIME,
+    ),
+    "slowpoke": ("def relu(x):\n    while True:\n        pass", ON_TIME),
+}
+
+
+@dataclass
+class GradedClass:
+    root: Path
+    course: Course
+    gradebook: Gradebook
+    results: Path  # results/<student_id>/{results.json, feedback.html}
+    bundle_tests: Path  # the bundle's test files (hidden tests included)
+
+
+def _submission(released: nbformat.NotebookNode, code: str | None, path: Path, when: float):
+    if code is None:
+        path.write_bytes(b"{not json")
+    else:
+        nb = copy.deepcopy(released)
+        stub = next(c for c in nb.cells if c.cell_type == "code" and "def relu" in c.source)
+        stub.source = code
+        nbformat.write(nb, path)
+    os.utime(path, (when, when))
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory) -> GradedClass:
+    from autograder.batch import grade_batch
+    from autograder.bundle import load_bundle
+    from autograder.intake import collect
+    from autograder.release import build
+
+    root = tmp_path_factory.mktemp("class") / "course"
+    (root / "solutions" / "hw01").mkdir(parents=True)
+    shutil.copy(REPO / "course_config.py", root / "course_config.py")
+    nbformat.write(_tiny_master(), root / "solutions" / "hw01" / "hw01.ipynb")
+    course = load_course(root)
+    student_dir, bundle_dir, _ = build(course, "hw01", root.parent / "build")
+    shutil.copytree(student_dir, root / "assignments" / "hw01")
+    shutil.copytree(bundle_dir, root / "dist" / "hw01")
+    bundle = load_bundle(root / "dist" / "hw01")
+    # slowpoke's relu hangs: graded by a copy of the bundle whose tests time out sooner
+    # (limits are not part of the bundle version), so the others keep the real limits
+    hasty_dir = root.parent / "hasty-bundle"
+    shutil.copytree(bundle_dir, hasty_dir)
+    meta = json.loads((hasty_dir / "bundle.json").read_text())
+    meta["limits"] = {"test_seconds": 2}
+    (hasty_dir / "bundle.json").write_text(json.dumps(meta))
+    hasty = load_bundle(hasty_dir)
+
+    subs = root.parent / "subs"
+    subs.mkdir()
+    released = nbformat.read(root / "assignments" / "hw01" / "hw01.ipynb", as_version=4)
+    for student, (code, when) in CLASS_CODE.items():
+        _submission(released, code, subs / f"{student}.ipynb", when)
+    _submission(released, None, subs / "erin.ipynb", ON_TIME)
+
+    gradebook = Gradebook(resolve_url(None, root))
+    results = root / "results"
+    intake = collect([subs], root.parent / "staging", bundle.notebook)
+    outcomes = []
+    for graded_by, subset in [
+        (bundle, [s for s in intake.submissions if s.student_id != "slowpoke"]),
+        (hasty, [s for s in intake.submissions if s.student_id == "slowpoke"]),
+    ]:
+        batch = grade_batch(course, graded_by, gradebook, subset, results, jobs=2)
+        outcomes.extend(batch.outcomes)
+    assert {o.state for o in outcomes} <= {"graded", "failed"}, outcomes
+    yield GradedClass(root, course, gradebook, results, bundle.tests_dir)
+    gradebook.close()
