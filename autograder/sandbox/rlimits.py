@@ -46,7 +46,8 @@ def hard_limits(limits: Limits) -> dict[int, int]:
 
 def _last_cap() -> int:
     try:
-        return int(open("/proc/sys/kernel/cap_last_cap").read())
+        with open("/proc/sys/kernel/cap_last_cap") as f:
+            return int(f.read())
     except OSError:
         return 40
 

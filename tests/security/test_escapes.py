@@ -27,7 +27,8 @@ def test_filesystem_search_finds_no_test_solution_bundle_or_repository(
 
 def test_fake_results_files_do_not_reach_results_json_or_the_gradebook(security_run, blank):
     graded = security_run.graded["fake_results"]
-    assert graded.extra["out_files"] == ["mallory", "mallory/results.json"]
+    # only the grader's own two files, written from the trusted side
+    assert graded.extra["out_files"] == ["mallory", "mallory/feedback.html", "mallory/results.json"]
     payload = graded.extra["results_json"]
     assert payload["score"] == 0 and payload_tests(payload) == per_test(blank)
     assert [(sid, float(points)) for sid, points in graded.extra["gradebook_rows"]] == [
