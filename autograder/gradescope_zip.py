@@ -18,7 +18,6 @@ apt-get install -y --no-install-recommends python3.11 python3.11-venv bubblewrap
 python3.11 -m venv /opt/grader-venv
 /opt/grader-venv/bin/pip install "torch=={torch}" --index-url https://download.pytorch.org/whl/cpu
 /opt/grader-venv/bin/pip install /autograder/source/autograder_src
-useradd --system --no-create-home --shell /usr/sbin/nologin --uid 10001 grader-student || true
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash

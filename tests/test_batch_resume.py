@@ -4,6 +4,7 @@ the gradebook an uninterrupted run gives — nothing lost, nothing graded twice.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -125,3 +126,20 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(course_with_class, tmp_path
     assert resumed.returncode == 0
     assert f"skipped {done}" in out.decode()
     assert _recorded(db) == 8
+
+
+def test_two_tas_grading_different_students_into_one_gradebook(course_with_class, tmp_path):
+    course_root, subs = course_with_class
+    halves = [tmp_path / "ta1", tmp_path / "ta2"]
+    for i, path in enumerate(sorted(p for p in subs.glob("*.ipynb") if p.name != "s05.ipynb")):
+        halves[i % 2].mkdir(exist_ok=True)
+        shutil.copy2(path, halves[i % 2] / path.name)
+    db = tmp_path / "shared" / "gb.db"
+    db.parent.mkdir()
+    runs = [_grade(course_root, half, db) for half in halves]  # both at once
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+    scores, submissions, _ = _gradebook(db)
+    assert sorted(row[0] for row in scores) == [f"s{i:02d}" for i in range(8) if i != 5]
+    assert len(submissions) == 7
