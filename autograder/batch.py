@@ -9,12 +9,10 @@ batch goes on.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,10 +22,9 @@ from autograder.course import Course
 from autograder.feedback import write_feedback
 from autograder.gradebook import Gradebook
 from autograder.intake import SubmissionFile
-from autograder.recording import GradedSubmission, find_graded, record_submission
-from autograder.results import GradingResult, apply_late, to_gradescope
-from autograder.scheme import apply_late_policy, quantize_points
-from autograder.similarity import submission_code
+from autograder.recording import GradedSubmission, find_graded, late_outcome, record_submission
+from autograder.results import GradingResult, apply_late, to_gradescope, write_results_json
+from autograder.similarity import join_cells
 
 
 @dataclass(frozen=True)
@@ -114,15 +111,14 @@ def _grade_one(
     except Exception as exc:  # one submission must never stop the batch; recorded below
         return Outcome(sub, "failed", message=f"grader error: {type(exc).__name__}: {exc}")
     component = course.component(bundle.assignment)
-    raw = min(quantize_points(Decimal(str(result.score))), component.max_points)
-    payload = apply_late(
-        to_gradescope(result),
-        apply_late_policy(raw, sub.submitted_at, component),
-        bundle.max_points,
-    )
-    _write_atomically(out_dir / sub.student_id / "results.json", payload)
+    graded = _graded(result, sub, bundle)
+    late = late_outcome(course, graded)
+    payload = apply_late(to_gradescope(result), late, bundle.max_points)
+    write_results_json(out_dir / sub.student_id / "results.json", payload)
     write_feedback(out_dir / sub.student_id / "feedback.html", payload, title=component.title)
-    late = record_submission(gradebook, course, _graded(result, sub, bundle, payload))
+    record_submission(
+        gradebook, course, replace(graded, results_json=json.dumps(payload, ensure_ascii=False))
+    )
     state = "graded" if result.status == "ok" else "failed"
     return Outcome(
         sub,
@@ -135,9 +131,7 @@ def _grade_one(
     )
 
 
-def _graded(
-    result: GradingResult, sub: SubmissionFile, bundle: Bundle, payload: dict
-) -> GradedSubmission:
+def _graded(result: GradingResult, sub: SubmissionFile, bundle: Bundle) -> GradedSubmission:
     questions: dict[str, tuple[Decimal, Decimal]] = {}
     for test in result.tests:
         got, most = questions.get(test.question, (Decimal(0), Decimal(0)))
@@ -154,14 +148,5 @@ def _graded(
         submitted_at=sub.submitted_at,
         status=result.status,
         questions=questions,
-        results_json=json.dumps(payload, ensure_ascii=False),
-        code_text=submission_code(sub.path),
+        code_text=None if result.status == "bad-notebook" else join_cells(result.code),
     )
-
-
-def _write_atomically(path: Path, payload: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, ensure_ascii=False, indent=2)
-    os.replace(tmp, path)

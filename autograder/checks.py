@@ -355,6 +355,7 @@ def grade_notebook(
         result.tests = [case_record(f.name, c, False, "") for f in test_files for c in f.test_cases]
         result.timings = {"total": time.monotonic() - started}
         return result
+    result.code = [cell["source"] for cell in cells]
     session = WorkerSession(bundle, cells, limits, backend)
     try:
         result.notebook_errors = start_notebook(session)

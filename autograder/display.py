@@ -93,20 +93,26 @@ class GradingProgress:
         self.progress.update(self.task, advance=1, counts=self._counts())
 
 
+def _score_cell(o: Outcome) -> str:
+    if o.score is None:
+        return "—"
+    if o.max_score is None:  # skipped: the gradebook keeps points, not the maximum
+        return format_points(o.score)
+    return f"{format_points(o.score)}/{format_points(o.max_score)}"
+
+
+def _status_cell(o: Outcome) -> str:
+    if o.state == "failed":
+        return f"[red]{escape(o.status or 'error')}[/red]"
+    return {"graded": "[green]ok[/green]", "skipped": "[dim]already graded[/dim]"}.get(o.state, "")
+
+
 def print_batch(console: Console, report: BatchReport, intake: Intake, out_dir: Path) -> None:
     table = Table(title="Grading results")
     for name in ("student", "score", "late", "status", "time, s", "note"):
         table.add_column(name, justify="right" if name in ("score", "time, s") else "left")
     for o in sorted(report.outcomes, key=lambda o: o.submission.student_id):
-        score = (
-            f"{format_points(o.score)}/{format_points(o.max_score)}" if o.score is not None else "—"
-        )
-        if o.max_score is None and o.score is not None:
-            score = format_points(o.score)
-        status = {"graded": "[green]ok[/green]", "skipped": "[dim]already graded[/dim]"}.get(
-            o.state, ""
-        )
-        status = status if o.state != "failed" else f"[red]{escape(o.status or 'error')}[/red]"
+        score, status = _score_cell(o), _status_cell(o)
         table.add_row(
             escape(o.submission.student_id),
             score,

@@ -30,9 +30,8 @@ class ImportSummary:
 def read_exam_csv(path: Path, maximum: Decimal) -> dict[str, Decimal]:
     """Parse and check the whole file; raises ImportRejected listing every bad row."""
     text = _read_text(path)
-    delimiter = (
-        ";" if ";" in text.partition("\n")[0] and "," not in text.partition("\n")[0] else ","
-    )
+    header_line = text.partition("\n")[0]
+    delimiter = ";" if ";" in header_line and "," not in header_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [name for name in REQUIRED if name not in header]

@@ -12,14 +12,12 @@ The page is a list of sections, each a small function of the payload:
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from autograder.results import STATUS_MESSAGES
+from autograder.results import STATUS_MESSAGES, write_atomically
 
 Payload = dict[str, Any]
 
@@ -187,8 +185,4 @@ def render_feedback(payload: Payload, *, title: str = "") -> str:
 
 def write_feedback(path: Path, payload: Payload, *, title: str = "") -> None:
     """Write feedback.html atomically (a reader never sees half a page)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".feedback-", suffix=".html")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(render_feedback(payload, title=title))
-    os.replace(tmp, path)
+    write_atomically(path, render_feedback(payload, title=title))

@@ -10,14 +10,13 @@ for tests, on a temporary tree. Whatever the submission is, a results.json is wr
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
 from autograder.bundle import load_bundle
 from autograder.errors import AutograderError
-from autograder.results import GradingResult, to_gradescope
+from autograder.results import GradingResult, to_gradescope, write_results_json
 
 DEFAULT_ROOT = Path("/autograder")
 
@@ -55,9 +54,7 @@ def run(root: Path) -> dict:
         backend = os.environ.get("AUTOGRADER_BACKEND", "auto")
         result = grade_notebook(bundle, notebook, student_id=student_id, backend=backend)
     payload = to_gradescope(result)
-    tmp = results_dir / ".results.json.tmp"
-    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(results_dir / "results.json")
+    write_results_json(results_dir / "results.json", payload)
     return payload
 
 

@@ -199,12 +199,12 @@ def _add(
         problems.append(IntakeProblem(source, str(exc)))
         return
     try:
-        size = path.stat().st_size
-        if size > MAX_NOTEBOOK_BYTES:
+        info = path.stat()
+        if info.st_size > MAX_NOTEBOOK_BYTES:
             problems.append(IntakeProblem(source, "notebook larger than 50 MB"))
             return
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        when = when or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        when = when or datetime.fromtimestamp(info.st_mtime, tz=UTC)
     except OSError as exc:
         problems.append(IntakeProblem(source, f"cannot be read ({exc.strerror})"))
         return

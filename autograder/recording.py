@@ -50,14 +50,21 @@ def find_graded(
     ).first()
 
 
+def late_outcome(course: Course, graded: GradedSubmission) -> LateOutcome:
+    """The points that count for this submission: its raw score, capped at the
+    component's maximum, after the late policy."""
+    component = course.component(graded.component_id)
+    raw = min(graded.raw_points, component.max_points)
+    return apply_late_policy(raw, graded.submitted_at, component)
+
+
 def record_submission(
     gradebook: Gradebook, course: Course, graded: GradedSubmission
 ) -> LateOutcome:
     """Store one graded submission. The component score follows the student's latest
     submission by submission time; an older one is stored but does not replace it."""
     component = course.component(graded.component_id)
-    raw = min(graded.raw_points, component.max_points)
-    outcome = apply_late_policy(raw, graded.submitted_at, component)
+    outcome = late_outcome(course, graded)
     with gradebook.transaction() as session:
         row = component_score(session, graded.student_id, component.id)
         submission = Submission(
@@ -69,7 +76,7 @@ def record_submission(
             submitted_at=graded.submitted_at,
             received_at=now(),
             status=graded.status,
-            raw_points=raw,
+            raw_points=outcome.raw,
             late_days=outcome.days_late,
             late_penalty=outcome.penalty,
             points=outcome.points,
@@ -88,7 +95,7 @@ def record_submission(
         if current is None or current.submitted_at <= graded.submitted_at:
             row.recorded_points = outcome.points
             row.recorded_from = "grading"
-            row.raw_points = raw
+            row.raw_points = outcome.raw
             row.late_penalty = outcome.penalty
             row.late_note = outcome.note or None
             row.submission_id = submission.id

@@ -7,9 +7,15 @@ expected values never get here.
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from autograder.scheme import LateOutcome
 
 STATUS_MESSAGES = {
     "ok": "",
@@ -58,6 +64,7 @@ class GradingResult:
     limits: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     bundle_version: str = ""
+    code: list[str] = field(default_factory=list)  # the code cells graded; empty if unreadable
 
     @property
     def score(self) -> float:
@@ -119,7 +126,7 @@ def to_gradescope(result: GradingResult) -> dict[str, Any]:
     }
 
 
-def apply_late(payload: dict[str, Any], outcome: Any, max_points: float) -> dict[str, Any]:
+def apply_late(payload: dict[str, Any], outcome: LateOutcome, max_points: float) -> dict[str, Any]:
     """Put the late policy's outcome into a results.json payload: the score becomes the
     points that count, and the student reads why."""
     if not outcome.is_late:
@@ -138,3 +145,17 @@ def apply_late(payload: dict[str, Any], outcome: Any, max_points: float) -> dict
         )
     payload["output"] = f"{payload['output']}\n{text}"
     return payload
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file and a rename, so a reader never
+    sees half a results.json or feedback page."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def write_results_json(path: Path, payload: dict[str, Any]) -> None:
+    write_atomically(path, json.dumps(payload, ensure_ascii=False, indent=2))

@@ -66,6 +66,11 @@ class LateOutcome:
     def is_late(self) -> bool:
         return self.days_late > 0
 
+    @property
+    def raw(self) -> Decimal:
+        """The points before the late policy."""
+        return self.points + self.penalty
+
 
 def days_late(submitted_at: datetime, component: Component) -> int:
     """Started days after the deadline; 0 when on time or within the grace period."""

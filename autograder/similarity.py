@@ -51,7 +51,12 @@ def submission_code(notebook: Path) -> str | None:
         cells = read_code_cells(notebook)
     except BadNotebook:
         return None
-    return CELL_MARK.join(cell["source"] for cell in cells)
+    return join_cells([cell["source"] for cell in cells])
+
+
+def join_cells(sources: list[str]) -> str:
+    """Code cells as one stored text, cell boundaries kept."""
+    return CELL_MARK.join(sources)
 
 
 def normalized_lines(code: str) -> list[str]:

@@ -7,6 +7,8 @@ import copy
 import json
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -254,3 +256,29 @@ def graded_class(tmp_path_factory) -> GradedClass:
     assert {o.state for o in outcomes} <= {"graded", "failed"}, outcomes
     yield GradedClass(root, course, gradebook, results, bundle.tests_dir)
     gradebook.close()
+
+
+def run_cli(
+    cwd: Path, *args: str, gradebook: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`autograder ARGS` as a TA runs it: a real process in `cwd` (the course root), a
+    wide terminal, the gradebook at `gradebook` (default: cwd/gradebook.db)."""
+    full_env = {
+        **os.environ,
+        "AUTOGRADER_GRADEBOOK": str(gradebook or cwd / "gradebook.db"),
+        "COLUMNS": "200",
+        **(env or {}),
+    }
+    full_env.pop("AUTOGRADER_COURSE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder.cli", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli

@@ -11,21 +11,10 @@ import pytest
 
 
 @pytest.fixture
-def run(course_root: Path, tmp_path: Path):
-    env = {
-        **os.environ,
-        "AUTOGRADER_GRADEBOOK": str(tmp_path / "gb.db"),
-        "AUTOGRADER_USER": "ta-anna",
-    }
-    env.pop("AUTOGRADER_COURSE", None)
-
+def run(course_root: Path, tmp_path: Path, cli):
     def _run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "autograder.cli", *args],
-            cwd=course_root,
-            env=env,
-            capture_output=True,
-            text=True,
+        return cli(
+            course_root, *args, gradebook=tmp_path / "gb.db", env={"AUTOGRADER_USER": "ta-anna"}
         )
 
     return _run

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 from autograder.exports import write_canvas, write_moodle
 from autograder.overrides import set_override
@@ -89,31 +85,20 @@ def test_exports_carry_manual_scores_and_the_final_grade(course, gradebook):
     assert canvas[2][5:] == ["", "9.5", "", "", "", "", "40"]
 
 
-def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "AUTOGRADER_GRADEBOOK": str(root / "gradebook.db"), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "autograder.cli", *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-
-
-def test_gradebook_command_writes_the_chosen_format(graded_class, tmp_path):
+def test_gradebook_command_writes_the_chosen_format(graded_class, tmp_path, cli):
     target = tmp_path / "canvas.csv"
-    proc = _run(graded_class.root, "gradebook", "--format", "canvas", "--csv", str(target))
+    proc = cli(graded_class.root, "gradebook", "--format", "canvas", "--csv", str(target))
     assert proc.returncode == 0, proc.stderr
     assert "canvas format" in proc.stdout
     assert target.read_text(encoding="utf-8").startswith("Student,ID,SIS User ID,SIS Login ID,")
-    moodle = _run(graded_class.root, "gradebook", "--format", "moodle", "--csv", "-")
+    moodle = cli(graded_class.root, "gradebook", "--format", "moodle", "--csv", "-")
     assert moodle.stdout.splitlines()[0] == "ID number,hw01,hw02,hw03,hw04,hw05,hw06,exam,final"
-    default = _run(graded_class.root, "gradebook", "--csv", "-")
+    default = cli(graded_class.root, "gradebook", "--csv", "-")
     assert default.stdout.startswith("student_id,hw01,hw02,hw03,hw04,hw05,hw06,exam,total,final")
 
 
-def test_gradebook_command_refuses_unknown_format_or_missing_file(graded_class):
-    unknown = _run(graded_class.root, "gradebook", "--format", "blackboard", "--csv", "-")
+def test_gradebook_command_refuses_unknown_format_or_missing_file(graded_class, cli):
+    unknown = cli(graded_class.root, "gradebook", "--format", "blackboard", "--csv", "-")
     assert unknown.returncode == 2 and "moodle" in unknown.stderr
-    no_file = _run(graded_class.root, "gradebook", "--format", "moodle")
+    no_file = cli(graded_class.root, "gradebook", "--format", "moodle")
     assert no_file.returncode == 2 and "--csv" in no_file.stderr

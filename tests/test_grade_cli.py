@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,20 +39,9 @@ def graded_course(course_root: Path, tmp_path: Path, tiny_bundle):
     return course_root, subs
 
 
-def _run(course_root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "AUTOGRADER_GRADEBOOK": str(course_root / "gb.db"), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "autograder.cli", *args],
-        cwd=course_root,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-
-
-def test_grade_folder_records_everyone_and_resumes(graded_course):
+def test_grade_folder_records_everyone_and_resumes(graded_course, cli):
     course_root, subs = graded_course
-    first = _run(course_root, "grade", "hw01", str(subs), "--out", "res", "--jobs", "2")
+    first = cli(course_root, "grade", "hw01", str(subs), "--out", "res", "--jobs", "2")
     assert first.returncode == 0, first.stderr
     results = {
         p.parent.name: json.loads(p.read_text())
@@ -70,25 +57,25 @@ def test_grade_folder_records_everyone_and_resumes(graded_course):
     assert results["late"]["extra_data"]["raw_score"] == 2
     assert "опозданием" in results["late"]["output"]
     assert "stray.txt" in first.stdout and "not a notebook" in first.stdout
-    csv_out = _run(course_root, "gradebook", "--csv", "-").stdout.splitlines()
+    csv_out = cli(course_root, "gradebook", "--csv", "-").stdout.splitlines()
     rows = [line.split(",")[:2] for line in csv_out[1:]]
     assert rows == [["broken", "0"], ["good", "2"], ["late", "1.6"], ["wrong", "1"]]
     assert "2 days late: -20%" in csv_out[3]
-    again = _run(course_root, "grade", "hw01", str(subs), "--out", "res")
+    again = cli(course_root, "grade", "hw01", str(subs), "--out", "res")
     assert again.returncode == 0
     assert "graded 0, failed 0, skipped 4" in again.stdout
 
 
-def test_one_notebook_gets_a_one_screen_summary(graded_course):
+def test_one_notebook_gets_a_one_screen_summary(graded_course, cli):
     course_root, subs = graded_course
-    proc = _run(course_root, "grade", "hw01", str(subs / "wrong.ipynb"), "--out", "res")
+    proc = cli(course_root, "grade", "hw01", str(subs / "wrong.ipynb"), "--out", "res")
     assert proc.returncode == 0, proc.stderr
     assert "q1 - 1" in proc.stdout and "q1 - 2" in proc.stdout
     assert "Итог: 1 из 2" in proc.stdout
     assert "sandbox:" in proc.stdout
 
 
-def test_grade_without_a_release_says_what_to_do(course_root, tmp_path):
-    proc = _run(course_root, "grade", "hw01", str(tmp_path))
+def test_grade_without_a_release_says_what_to_do(course_root, tmp_path, cli):
+    proc = cli(course_root, "grade", "hw01", str(tmp_path))
     assert proc.returncode == 1
     assert "autograder release" in proc.stderr

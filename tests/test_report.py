@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sqlite3
 import struct
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -156,19 +153,8 @@ def test_an_older_gradebook_gains_the_code_column(course):
     assert "code_text" in columns
 
 
-def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "AUTOGRADER_GRADEBOOK": str(root / "gradebook.db"), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "autograder.cli", *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-
-
-def test_report_command_prints_a_summary_and_writes_the_files(graded_class):
-    proc = _run(graded_class.root, "report", "hw01", "--similarity", "0.95")
+def test_report_command_prints_a_summary_and_writes_the_files(graded_class, cli):
+    proc = cli(graded_class.root, "report", "hw01", "--similarity", "0.95")
     assert proc.returncode == 0, proc.stderr
     assert "hw01: 8 students, mean 1.08, median 1.3 of 15" in proc.stdout
     assert "bad-notebook 1" in proc.stdout and "timeout 1" in proc.stdout
@@ -179,8 +165,8 @@ def test_report_command_prints_a_summary_and_writes_the_files(graded_class):
     assert {p.name for p in out.iterdir()} == names
 
 
-def test_report_without_submissions_says_what_to_do(graded_class, tmp_path):
-    proc = _run(graded_class.root, "report", "hw02", "--out", str(tmp_path))
+def test_report_without_submissions_says_what_to_do(graded_class, tmp_path, cli):
+    proc = cli(graded_class.root, "report", "hw02", "--out", str(tmp_path))
     assert proc.returncode == 1
     assert "no graded submissions for hw02" in proc.stderr
     assert "autograder grade hw02" in proc.stderr
