@@ -16,15 +16,20 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from autograder.bundle import Bundle
-from autograder.checks import grade_notebook
-from autograder.course import Course
-from autograder.feedback import write_feedback
-from autograder.gradebook import Gradebook
+from autograder.course.config import Course
+from autograder.gradebook.database import Gradebook
+from autograder.gradebook.recording import (
+    GradedSubmission,
+    find_graded,
+    late_outcome,
+    record_submission,
+)
+from autograder.grading.bundle import Bundle
+from autograder.grading.notebook import grade_notebook
+from autograder.grading.results import GradingResult, apply_late, to_gradescope, write_results_json
 from autograder.intake import SubmissionFile
-from autograder.recording import GradedSubmission, find_graded, late_outcome, record_submission
-from autograder.results import GradingResult, apply_late, to_gradescope, write_results_json
-from autograder.similarity import join_cells
+from autograder.reports.feedback import write_feedback
+from autograder.reports.similarity import join_cells
 
 
 @dataclass(frozen=True)

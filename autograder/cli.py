@@ -15,13 +15,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from autograder.course import Course, find_course_root, load_course
+from autograder.course.config import Course, find_course_root, load_course
 from autograder.display import print_gradebook
 from autograder.errors import AutograderError
-from autograder.exam_import import import_exam
-from autograder.gradebook import ENV_VAR, Gradebook, resolve_url
-from autograder.overrides import clear_override, set_override
-from autograder.standings import format_points, gradebook_rows, write_csv
+from autograder.gradebook.database import ENV_VAR, Gradebook, resolve_url
+from autograder.gradebook.exam_import import import_exam
+from autograder.gradebook.overrides import clear_override, set_override
+from autograder.gradebook.standings import format_points, gradebook_rows, write_csv
 
 app = typer.Typer(
     help="Auto-graded homework for the course: grading, the gradebook and the course scheme.",
@@ -183,7 +183,7 @@ def gradebook_cmd(
     ] = "default",
 ) -> None:
     """Per student: hw01..hw06, exam, total, final grade."""
-    from autograder.exports import EXPORTS
+    from autograder.gradebook.exports import EXPORTS
 
     if csv_format != "default" and csv_format not in EXPORTS:
         raise typer.BadParameter(
@@ -220,7 +220,7 @@ def report_cmd(
     """Instructor summary from the gradebook: pass rates, scores histogram, slowest and
     failed submissions, near-identical code."""
     from autograder.display import print_report
-    from autograder.report import build_report
+    from autograder.reports.instructor import build_report
 
     settings = _settings(ctx)
     course = settings.course()
@@ -244,7 +244,7 @@ def release_cmd(
 ) -> None:
     """Build assignments/<id>/ and the grader bundle dist/<id>/ from solutions/<id>/;
     refuses on leaks or when the solution does not score the maximum."""
-    from autograder.release import release
+    from autograder.authoring.release import release
 
     course = _settings(ctx).course()
     with out.status(
@@ -280,8 +280,8 @@ def grade_cmd(
     import tempfile
 
     from autograder.batch import grade_batch
-    from autograder.bundle import load_bundle
     from autograder.display import GradingProgress, print_batch, print_single
+    from autograder.grading.bundle import load_bundle
     from autograder.intake import collect
 
     settings = _settings(ctx)
@@ -328,8 +328,8 @@ def bundle_cmd(
     """Show the released grader bundle; with --gradescope, package it for Gradescope."""
     from importlib.metadata import requires
 
-    from autograder.bundle import load_bundle
-    from autograder.gradescope_zip import build_gradescope_zip
+    from autograder.authoring.gradescope_zip import build_gradescope_zip
+    from autograder.grading.bundle import load_bundle
 
     course = _settings(ctx).course()
     course.component(assignment)

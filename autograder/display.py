@@ -19,13 +19,13 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from autograder.course import Course
-from autograder.standings import StudentRow, format_points
+from autograder.course.config import Course
+from autograder.gradebook.standings import StudentRow, format_points
 
 if TYPE_CHECKING:  # the grading stack is heavy; `autograder course` should not load it
     from autograder.batch import BatchReport, Outcome
     from autograder.intake import Intake
-    from autograder.report import LatestSubmission, Report
+    from autograder.reports.instructor import LatestSubmission, Report
 
 
 def print_gradebook(console: Console, rows: list[StudentRow], course: Course) -> None:

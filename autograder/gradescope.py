@@ -14,9 +14,9 @@ import os
 import sys
 from pathlib import Path
 
-from autograder.bundle import load_bundle
 from autograder.errors import AutograderError
-from autograder.results import GradingResult, to_gradescope, write_results_json
+from autograder.grading.bundle import load_bundle
+from autograder.grading.results import GradingResult, to_gradescope, write_results_json
 
 DEFAULT_ROOT = Path("/autograder")
 
@@ -49,7 +49,7 @@ def run(root: Path) -> dict:
             bundle_version=bundle.version,
         )
     else:
-        from autograder.checks import grade_notebook
+        from autograder.grading.notebook import grade_notebook
 
         backend = os.environ.get("AUTOGRADER_BACKEND", "auto")
         result = grade_notebook(bundle, notebook, student_id=student_id, backend=backend)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from autograder.identity import StudentIdError, check_student_id
+from autograder.course.student_ids import StudentIdError, check_student_id
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000

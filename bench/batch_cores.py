@@ -27,7 +27,7 @@ import nbformat
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograder.course import load_course  # noqa: E402
+from autograder.course.config import load_course  # noqa: E402
 from tests.conftest import install_tiny_bundle  # noqa: E402
 
 BODIES = {

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.bundle import write_bundle_json
-from autograder.checks import grade_notebook
+from autograder.grading.bundle import write_bundle_json
+from autograder.grading.notebook import grade_notebook
 
 TEST_FILE = """\
 from otter.test_files import test_case
@@ -76,7 +76,7 @@ def time_runs(run, n: int) -> list[float]:
 
 
 def bench_ours(bundle_dir: Path, notebook: Path, n: int) -> list[float]:
-    from autograder.bundle import load_bundle
+    from autograder.grading.bundle import load_bundle
 
     bundle = load_bundle(bundle_dir)
 

@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.limits import Limits
-from autograder.sandbox import Sandbox, available_backends
+from autograder.grading.limits import Limits
+from autograder.grading.sandbox import Sandbox, available_backends
 
 ARGV = [sys.executable, "-c", "pass"]
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import load_course
-from autograder.release import build
+from autograder.authoring.release import build
+from autograder.course.config import load_course
 
 REPO = Path(__file__).resolve().parents[1]
 LAST_SOLVED_CHECK = 'grader.check("q7")'  # petrov stops after part B

@@ -17,8 +17,8 @@ from typing import Any
 import nbformat
 import pytest
 
-from autograder.course import Course, load_course
-from autograder.gradebook import Gradebook, resolve_url
+from autograder.course.config import Course, load_course
+from autograder.gradebook.database import Gradebook, resolve_url
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -111,8 +111,8 @@ def install_tiny_bundle(
 ) -> Path:
     """Put the tiny master under solutions/hw01, build it, and install its bundle at
     dist/hw01 (with `limits` overrides); returns the bundle folder. No grading involved."""
-    from autograder.bundle import load_bundle, write_bundle_json
-    from autograder.release import build
+    from autograder.authoring.release import build
+    from autograder.grading.bundle import load_bundle, write_bundle_json
 
     folder = course_root / "solutions" / "hw01"
     folder.mkdir(parents=True, exist_ok=True)
@@ -213,10 +213,10 @@ def _submission(released: nbformat.NotebookNode, code: str | None, path: Path, w
 
 @pytest.fixture(scope="session")
 def graded_class(tmp_path_factory) -> GradedClass:
+    from autograder.authoring.release import build
     from autograder.batch import grade_batch
-    from autograder.bundle import load_bundle
+    from autograder.grading.bundle import load_bundle
     from autograder.intake import collect
-    from autograder.release import build
 
     root = tmp_path_factory.mktemp("class") / "course"
     (root / "solutions" / "hw01").mkdir(parents=True)

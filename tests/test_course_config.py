@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course import load_course
+from autograder.course.config import load_course
 from autograder.errors import ConfigError
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 import io
 
-from autograder.exports import write_canvas, write_moodle
-from autograder.overrides import set_override
-from autograder.standings import gradebook_rows
+from autograder.gradebook.exports import write_canvas, write_moodle
+from autograder.gradebook.overrides import set_override
+from autograder.gradebook.standings import gradebook_rows
 
 HW = ["hw01", "hw02", "hw03", "hw04", "hw05", "hw06", "exam"]
 CANVAS_ASSIGNMENTS = [

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from autograder.feedback import render_feedback
+from autograder.reports.feedback import render_feedback
 
 STUDENTS = ["alice", "bob", "carol", "dave", "erin", "frank", "mallory", "slowpoke"]
 

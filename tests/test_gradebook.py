@@ -12,12 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course import load_course
+from autograder.course.config import load_course
 from autograder.errors import ConfigError, GradebookError, ImportRejected
-from autograder.exam_import import import_exam
-from autograder.gradebook import Gradebook, ScoreChange, Student, component_score, resolve_url
-from autograder.overrides import ScoreRefused, clear_override, set_override
-from autograder.standings import gradebook_rows, write_csv
+from autograder.gradebook.database import (
+    Gradebook,
+    ScoreChange,
+    Student,
+    component_score,
+    resolve_url,
+)
+from autograder.gradebook.exam_import import import_exam
+from autograder.gradebook.overrides import ScoreRefused, clear_override, set_override
+from autograder.gradebook.standings import gradebook_rows, write_csv
 
 
 def _csv(tmp_path: Path, text: str, name: str = "exam.csv", encoding: str = "utf-8") -> Path:

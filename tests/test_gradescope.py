@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.bundle import load_bundle
-from autograder.course import load_course
-from autograder.release import build
+from autograder.authoring.release import build
+from autograder.course.config import load_course
+from autograder.grading.bundle import load_bundle
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_garbage_gives_a_failure_result(repo_root, tmp_path, hw01, files):
 
 
 def test_gradescope_zip_layout(repo_root, tmp_path, hw01, course_root):
-    from autograder.gradescope_zip import build_gradescope_zip
+    from autograder.authoring.gradescope_zip import build_gradescope_zip
 
     bundle, _, _ = hw01
     target = build_gradescope_zip(bundle, repo_root, tmp_path / "hw01-gradescope.zip", "2.13.0")
@@ -103,7 +103,7 @@ def test_gradescope_zip_layout(repo_root, tmp_path, hw01, course_root):
 def test_unpacked_gradescope_zip_grades_the_solution(repo_root, tmp_path, hw01):
     """The issue's acceptance path: make the zip, unpack it as Gradescope does into
     /autograder/source, put the solution in /autograder/submission, run its run_autograder."""
-    from autograder.gradescope_zip import build_gradescope_zip
+    from autograder.authoring.gradescope_zip import build_gradescope_zip
 
     bundle, solution, _ = hw01
     target = build_gradescope_zip(bundle, repo_root, tmp_path / "hw01-gradescope.zip", "2.13.0")

@@ -6,10 +6,10 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
-from autograder.gradebook import QuestionScore, Submission
-from autograder.overrides import set_override
-from autograder.recording import GradedSubmission, find_graded, record_submission
-from autograder.standings import gradebook_rows, write_csv
+from autograder.gradebook.database import QuestionScore, Submission
+from autograder.gradebook.overrides import set_override
+from autograder.gradebook.recording import GradedSubmission, find_graded, record_submission
+from autograder.gradebook.standings import gradebook_rows, write_csv
 
 
 def _graded(course, student="ivanov", hours_late=-1.0, points=("4", "5", "3.5"), sha="a" * 64):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from autograder.course import load_course
-from autograder.release import ReleaseRefused, build, release
+from autograder.authoring.release import ReleaseRefused, build, release
+from autograder.course.config import load_course
 
 
 def _files(folder):

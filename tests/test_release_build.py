@@ -7,9 +7,9 @@ import json
 import nbformat
 import pytest
 
-from autograder.bundle import load_bundle
-from autograder.leaks import find_leaks
-from autograder.release import _check_points, build
+from autograder.authoring.leaks import find_leaks
+from autograder.authoring.release import _check_points, build
+from autograder.grading.bundle import load_bundle
 
 
 @pytest.fixture

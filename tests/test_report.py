@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from autograder.gradebook import Gradebook, Submission, resolve_url
-from autograder.recording import GradedSubmission, record_submission
-from autograder.report import build_report, latest_submissions
-from autograder.similarity import normalized_lines, similar_pairs
+from autograder.gradebook.database import Gradebook, Submission, resolve_url
+from autograder.gradebook.recording import GradedSubmission, record_submission
+from autograder.reports.instructor import build_report, latest_submissions
+from autograder.reports.similarity import normalized_lines, similar_pairs
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from autograder.course import LatePolicy
-from autograder.scheme import (
+from autograder.course.config import LatePolicy
+from autograder.course.scheme import (
     PointsError,
     apply_late_policy,
     days_late,

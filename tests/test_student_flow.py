@@ -8,8 +8,8 @@ import shutil
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.course import load_course
-from autograder.release import build
+from autograder.authoring.release import build
+from autograder.course.config import load_course
 
 
 def test_filled_in_student_notebook_passes_its_public_checks(repo_root, tmp_path, monkeypatch):

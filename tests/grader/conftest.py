@@ -12,11 +12,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.bundle import Bundle, write_bundle_json
-from autograder.checks import WorkerSession, grade_notebook, read_code_cells
-from autograder.limits import Limits
-from autograder.proxy import WorkerClient
-from autograder.results import GradingResult, to_gradescope
+from autograder.grading.bundle import Bundle, write_bundle_json
+from autograder.grading.limits import Limits
+from autograder.grading.notebook import WorkerSession, grade_notebook, read_code_cells
+from autograder.grading.proxy import WorkerClient
+from autograder.grading.results import GradingResult, to_gradescope
 
 # A secret seed and an expected value that must never reach a student's results.
 HIDDEN_MARKERS = ("SECRET_SEED_9137", "4217", "np.maximum", "HIDDEN_SOURCE_MARKER")

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from conftest import NUMPY_BLANK, NUMPY_SOLUTION, grade, results_json
 
-from autograder import checks
+from autograder.grading import notebook as checks
 
 
 def write(tmp_path, data: bytes):

@@ -16,7 +16,7 @@ from conftest import (
     results_json,
 )
 
-from autograder.results import to_gradescope
+from autograder.grading.results import to_gradescope
 
 
 def test_correct_notebook_gets_full_score(numpy_bundle, make_notebook):

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import protocol
-from autograder.protocol import Handle, ProtocolError, decode_value, encode_value
+from autograder.grading import protocol
+from autograder.grading.protocol import Handle, ProtocolError, decode_value, encode_value
 
 
 def refuse_objects(obj):

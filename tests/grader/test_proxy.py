@@ -13,8 +13,8 @@ import pytest
 import torch
 from conftest import running_worker
 
-from autograder.bundle import write_bundle_json
-from autograder.proxy import Proxy, StudentError, StudentNamespace, WorkerLost
+from autograder.grading.bundle import write_bundle_json
+from autograder.grading.proxy import Proxy, StudentError, StudentNamespace, WorkerLost
 
 NOTEBOOK = '''
 import numpy as np

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.limits import Limits
-from autograder.sandbox import Sandbox, SandboxProcess, available_backends
+from autograder.grading.limits import Limits
+from autograder.grading.sandbox import Sandbox, SandboxProcess, available_backends
 
 # Small enough that every attack ends in well under a second on a 2-core machine.
 TEST_LIMITS = Limits(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from autograder.sandbox import identity
+from autograder.grading.sandbox import uids
 
 from .conftest import read_line, start
 
@@ -39,7 +39,7 @@ def test_daemon_and_sigterm_ignorer_are_gone_after_kill_all(sandbox, workdir):
         assert len(alive) == 2
         proc.kill_all()
     assert proc.members() == []
-    assert not any(identity.is_alive(pid) for pid in alive)
+    assert not any(uids.is_alive(pid) for pid in alive)
     assert proc.returncode is not None
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from autograder.errors import SandboxError
-from autograder.sandbox import Sandbox, available_backends, layout
+from autograder.grading.sandbox import Sandbox, available_backends, layout
 
 from .conftest import TEST_LIMITS, needs, run
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import resource
 
-from autograder.limits import Limits
-from autograder.sandbox import Sandbox
-from autograder.sandbox.rlimits import hard_limits
+from autograder.grading.limits import Limits
+from autograder.grading.sandbox import Sandbox
+from autograder.grading.sandbox.rlimits import hard_limits
 
 from .conftest import TEST_LIMITS, needs, read_line, run, start
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import nbformat
 
-from autograder.limits import Limits
-from autograder.results import GradingResult
+from autograder.grading.limits import Limits
+from autograder.grading.results import GradingResult
 
 PAYLOADS = Path(__file__).with_name("payloads")
 CELL_BREAK = "# %% cell\n"

@@ -25,17 +25,17 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from autograder.authoring.release import build
 from autograder.batch import grade_batch
-from autograder.bundle import Bundle, load_bundle
-from autograder.checks import MAX_RESTARTS, grade_notebook
-from autograder.course import load_course
-from autograder.gradebook import Gradebook, Submission, resolve_url
+from autograder.course.config import load_course
+from autograder.gradebook.database import Gradebook, Submission, resolve_url
+from autograder.grading.bundle import Bundle, load_bundle
+from autograder.grading.limits import Limits
+from autograder.grading.notebook import MAX_RESTARTS, grade_notebook
+from autograder.grading.results import GradingResult, to_gradescope
+from autograder.grading.sandbox import Sandbox
+from autograder.grading.sandbox.layout import PACKAGE_ROOT, runtime_dirs
 from autograder.intake import collect
-from autograder.limits import Limits
-from autograder.release import build
-from autograder.results import GradingResult, to_gradescope
-from autograder.sandbox import Sandbox
-from autograder.sandbox.layout import PACKAGE_ROOT, runtime_dirs
 
 from . import traces
 from .attacks import (

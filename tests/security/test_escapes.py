@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import resource
 
-from autograder.sandbox.rlimits import hard_limits
+from autograder.grading.sandbox.rlimits import hard_limits
 
 from .attacks import LIMITS, report_of, reports_in_text
 from .conftest import payload_tests, per_test

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from autograder.results import to_gradescope
+from autograder.grading.results import to_gradescope
 
 LIARS = [
     "patched_asserts",

@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 FLOOD = """
 import gc, tracemalloc
-from autograder.worker import make_shell, run_cell
+from autograder.grading.worker import make_shell, run_cell
 shell = make_shell()
 cell = '''
 from IPython.display import display

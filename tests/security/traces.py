@@ -12,7 +12,7 @@ import subprocess
 import sysconfig
 from pathlib import Path
 
-from autograder.sandbox import identity
+from autograder.grading.sandbox import uids
 
 CONTENT_MAX_BYTES = 1 << 20  # changed files larger than this are judged by name only
 
@@ -61,7 +61,7 @@ def processes_with(needle: str) -> list[str]:
     """Live processes whose command line or environment holds `needle`."""
     token = needle.encode()
     found = []
-    for pid, _ in identity.live_processes():
+    for pid, _ in uids.live_processes():
         if pid == os.getpid():
             continue
         for part in ("cmdline", "environ"):
@@ -78,15 +78,15 @@ def processes_with(needle: str) -> list[str]:
 def unleased_sandbox_processes() -> list[tuple[int, int]]:
     """(pid, uid) of live processes under a sandbox uid that no grader holds a lease on."""
     stray = []
-    for pid, uid in identity.live_processes():
-        if identity.UID_BASE <= uid < identity.UID_BASE + identity.UID_COUNT and not _leased(uid):
+    for pid, uid in uids.live_processes():
+        if uids.UID_BASE <= uid < uids.UID_BASE + uids.UID_COUNT and not _leased(uid):
             stray.append((pid, uid))
     return stray
 
 
 def _leased(uid: int) -> bool:
     try:
-        fd = os.open(identity.LOCK_DIR / f"{uid}.lock", os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(uids.LOCK_DIR / f"{uid}.lock", os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return False
     try:

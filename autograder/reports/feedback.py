@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from autograder.results import STATUS_MESSAGES, write_atomically
+from autograder.grading.results import STATUS_MESSAGES, write_atomically
 
 Payload = dict[str, Any]
 

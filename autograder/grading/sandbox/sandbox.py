@@ -9,11 +9,11 @@ import subprocess
 from pathlib import Path
 
 from autograder.errors import SandboxError
-from autograder.limits import Limits
-from autograder.sandbox import backends, identity, layout
-from autograder.sandbox.backends import WARNINGS, available_backends
-from autograder.sandbox.process import SandboxProcess, Tracking
-from autograder.sandbox.rlimits import is_root, preexec
+from autograder.grading.limits import Limits
+from autograder.grading.sandbox import backends, layout, uids
+from autograder.grading.sandbox.backends import WARNINGS, available_backends
+from autograder.grading.sandbox.process import SandboxProcess, Tracking
+from autograder.grading.sandbox.rlimits import is_root, preexec
 
 
 class Sandbox:
@@ -72,7 +72,7 @@ class Sandbox:
         workdir = Path(workdir)
         if not workdir.is_dir():
             raise SandboxError(f"sandbox: workdir {workdir} is not a directory")
-        lease = identity.lease_uid() if self._own_uid else None
+        lease = uids.lease_uid() if self._own_uid else None
         uid = lease.uid if lease else None
         pipes = {"stdin": stdin, "stdout": stdout, "stderr": stderr}
         try:
@@ -129,7 +129,7 @@ class Sandbox:
                     f"sandbox: {home} is not reachable by the sandbox uid; create workdirs "
                     "under a directory that others may search (mode o+x)"
                 )
-            identity.chown_tree(workdir, lease.uid)
+            uids.chown_tree(workdir, lease.uid)
         cmd = backends.helper_command(None, uid, argv, full_env, home)
         popen = self._popen(cmd, {}, pipes, pass_fds, drop_caps=is_root() and not lease)
         track = Tracking(uid, pgid=popen.pid, reaper=popen.pid)

@@ -4,7 +4,7 @@ submission (the one that counts), then
     pass_rates      per question and per test: how many got full marks, mean points
     slowest         the submissions that took longest to grade
     problems        submissions that hit a limit or did not run (status other than ok)
-    similar_pairs   near-identical code between students (autograder.similarity)
+    similar_pairs   near-identical code between students (autograder.reports.similarity)
 
 written as question_pass_rates.csv, scores.png, similarity.csv and problems.csv.
 """
@@ -20,13 +20,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from autograder.course import Course
+from autograder.course.config import Course
 from autograder.errors import AutograderError
-from autograder.feedback import group_by_question
-from autograder.gradebook import Gradebook, Submission
-from autograder.scheme import quantize_points
-from autograder.similarity import SimilarPair, similar_pairs, submission_code
-from autograder.standings import format_points
+from autograder.reports.feedback import group_by_question
+from autograder.gradebook.database import Gradebook, Submission
+from autograder.course.scheme import quantize_points
+from autograder.reports.similarity import SimilarPair, similar_pairs, submission_code
+from autograder.gradebook.standings import format_points
 
 SLOWEST = 10  # how many of the slowest submissions the report lists
 

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from autograder.errors import SandboxError
-from autograder.limits import Limits
+from autograder.grading.limits import Limits
 
 SUBMISSION = "/submission"  # the only writable place inside; also HOME and the cwd
 PACKAGE_ROOT = "/opt/autograder"  # our package, read-only, so argv can be `-m autograder.x`
@@ -46,7 +46,7 @@ def runtime_dirs() -> list[str]:
 
 def package_dir() -> str:
     """The real directory of the `autograder` package (bound read-only, never the repo)."""
-    return str(Path(__file__).resolve().parent.parent)
+    return str(Path(__file__).resolve().parents[2])
 
 
 def _outermost(paths) -> list[str]:

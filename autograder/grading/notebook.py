@@ -25,12 +25,17 @@ from typing import Any
 import nbformat
 from otter.test_files.exception_test import ExceptionTestFile
 
-from autograder.bundle import Bundle
 from autograder.errors import ConfigError
-from autograder.launch import start_worker
-from autograder.limits import Limits
-from autograder.proxy import CellReport, StudentError, StudentNamespace, WorkerClient, WorkerLost
-from autograder.results import (
+from autograder.grading.bundle import Bundle
+from autograder.grading.limits import Limits
+from autograder.grading.proxy import (
+    CellReport,
+    StudentError,
+    StudentNamespace,
+    WorkerClient,
+    WorkerLost,
+)
+from autograder.grading.results import (
     HIDDEN_FAILED,
     HIDDEN_PASSED,
     PUBLIC_FAILED,
@@ -39,6 +44,7 @@ from autograder.results import (
     GradingResult,
     TestRecord,
 )
+from autograder.grading.sandbox import Sandbox
 
 NOTEBOOK_MAX_BYTES = 100 * 2**20  # larger files are refused before parsing
 CELLS_FILE = ".grader-cells.json"
@@ -157,18 +163,23 @@ class WorkerSession:
     def _spawn(self, workdir: Path) -> WorkerClient:
         request_r, request_w = pipe_above_stdio()
         reply_r, reply_w = pipe_above_stdio()
-        argv = [sys.executable, "-s", "-B", "-m", "autograder.worker", "--cells", CELLS_FILE]
+        argv = [
+            sys.executable,
+            "-s",
+            "-B",
+            "-m",
+            "autograder.grading.worker",
+            "--cells",
+            CELLS_FILE,
+        ]
         argv += ["--fd-in", str(request_r), "--fd-out", str(reply_w)]
         argv += ["--cell-seconds", str(self.limits.cell_seconds)]
         argv += ["--output-kb", str(self.limits.output_kb)]
         try:
-            process, self.backend, self.warning = start_worker(
-                argv,
-                workdir,
-                self.limits,
-                env=worker_env(self.limits),
-                pass_fds=(request_r, reply_w),
-                backend=self.backend_wanted,
+            sandbox = Sandbox(self.limits, self.backend_wanted)
+            self.backend, self.warning = sandbox.backend, sandbox.warning
+            process = sandbox.spawn(
+                argv, workdir, env=worker_env(self.limits), pass_fds=(request_r, reply_w)
             )
         except BaseException:
             for fd in (request_w, reply_r):

@@ -1,7 +1,7 @@
 """Runs INSIDE the sandbox: executes a submission's code cells, then answers the grader's
 requests about the objects they made.
 
-    python -m autograder.worker --cells FILE --fd-in N --fd-out M [--cell-seconds S] ...
+    python -m autograder.grading.worker --cells FILE --fd-in N --fd-out M [--cell-seconds S] ...
 
 Start-up is split in two so that a pool of pre-warmed workers can slot in later:
 `prepare_interpreter()` does the imports once; `run_submission()` executes one notebook
@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from autograder.protocol import (
+from autograder.grading.protocol import (
     Handle,
     TooLarge,
     decode_value,
@@ -50,7 +50,7 @@ class CellTimeout(BaseException):
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="autograder.worker")
+    parser = argparse.ArgumentParser(prog="autograder.grading.worker")
     parser.add_argument("--cells", required=True, help="JSON list of {index, source}")
     parser.add_argument("--fd-in", type=int, required=True, help="requests from the grader")
     parser.add_argument("--fd-out", type=int, required=True, help="replies to the grader")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.errors import ConfigError
-from autograder.limits import Limits
+from autograder.grading.limits import Limits
 
 BUNDLE_FORMAT = 1
 

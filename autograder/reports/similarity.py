@@ -45,7 +45,7 @@ class SimilarPair:
 
 def submission_code(notebook: Path) -> str | None:
     """The notebook's code cells joined (outputs dropped); None if it is not a notebook."""
-    from autograder.checks import BadNotebook, read_code_cells  # otter: ~1.5 s to import
+    from autograder.grading.notebook import BadNotebook, read_code_cells  # otter: ~1.5 s to import
 
     try:
         cells = read_code_cells(notebook)

@@ -13,7 +13,7 @@ import math
 import os
 import resource
 
-from autograder.limits import Limits
+from autograder.grading.limits import Limits
 
 MB = 2**20
 PR_CAPBSET_DROP = 24

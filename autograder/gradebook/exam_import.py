@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from autograder.course import Course
+from autograder.course.config import Course
+from autograder.course.scheme import PointsError, parse_points
+from autograder.course.student_ids import StudentIdError, check_student_id
 from autograder.errors import ImportRejected
-from autograder.gradebook import Gradebook, ScoreChange, component_score
-from autograder.identity import StudentIdError, check_student_id
-from autograder.scheme import PointsError, parse_points
+from autograder.gradebook.database import Gradebook, ScoreChange, component_score
 
 EXAM = "exam"
 REQUIRED = ("student_id", "points")

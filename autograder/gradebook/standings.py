@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TextIO
 
-from autograder.course import Course
-from autograder.gradebook import ComponentScore, Gradebook, all_scores
-from autograder.scheme import final_grade, total_points
+from autograder.course.config import Course
+from autograder.course.scheme import final_grade, total_points
+from autograder.gradebook.database import ComponentScore, Gradebook, all_scores
 
 EXTRA_COLUMNS = ("late_penalty", "notes")
 

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.bundle import Bundle, load_bundle, write_bundle_json
-from autograder.course import Course
+from autograder.authoring.leaks import find_leaks
+from autograder.course.config import Course
 from autograder.errors import AutograderError, ConfigError
-from autograder.leaks import find_leaks
+from autograder.grading.bundle import Bundle, load_bundle, write_bundle_json
 
 OTTER_ARTIFACTS = {".zip"}  # otter's own autograder zip is not ours to ship
 
@@ -172,7 +172,7 @@ def _check_points(bundle: Bundle, maximum: Decimal) -> list[str]:
 def _check_scores(
     bundle: Bundle, solution_nb: Path, blank_nb: Path, report: ReleaseReport, backend: str
 ) -> list[str]:
-    from autograder.checks import grade_notebook
+    from autograder.grading.notebook import grade_notebook
 
     problems = []
     solution = grade_notebook(bundle, solution_nb, student_id="release-solution", backend=backend)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.scheme import LateOutcome
+from autograder.course.scheme import LateOutcome
 
 STATUS_MESSAGES = {
     "ok": "",

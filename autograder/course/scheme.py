@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
-from autograder.course import Component, Course
+from autograder.course.config import Component, Course
 
 POINTS_QUANTUM = Decimal("0.01")  # scores are kept to hundredths of a point
 ONE_DAY = timedelta(days=1)

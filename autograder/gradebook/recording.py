@@ -11,9 +11,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from autograder.course import Course
-from autograder.gradebook import Gradebook, QuestionScore, Submission, component_score, now
-from autograder.scheme import LateOutcome, apply_late_policy, quantize_points
+from autograder.course.config import Course
+from autograder.course.scheme import LateOutcome, apply_late_policy, quantize_points
+from autograder.gradebook.database import Gradebook, QuestionScore, Submission, component_score, now
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder.limits import Limits
-from autograder.sandbox import layout, seccomp
-from autograder.sandbox.inside import SYS_PIVOT_ROOT
-from autograder.sandbox.layout import SEED, SUBMISSION, Mount
-from autograder.sandbox.rlimits import is_root
+from autograder.grading.limits import Limits
+from autograder.grading.sandbox import layout, seccomp
+from autograder.grading.sandbox.inside import SYS_PIVOT_ROOT
+from autograder.grading.sandbox.layout import SEED, SUBMISSION, Mount
+from autograder.grading.sandbox.rlimits import is_root
 
 BACKENDS = ("bwrap", "unshare", "none")
 NAMESPACES = ("--pid", "--mount", "--net", "--ipc", "--uts")

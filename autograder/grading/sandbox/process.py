@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.errors import SandboxError
-from autograder.limits import Limits
-from autograder.sandbox import identity
-from autograder.sandbox.identity import UidLease
-from autograder.sandbox.inside import descendants
+from autograder.grading.limits import Limits
+from autograder.grading.sandbox import uids
+from autograder.grading.sandbox.inside import descendants
+from autograder.grading.sandbox.uids import UidLease
 
 WATCH_SECONDS = 0.1
 PAGE = resource.getpagesize()
@@ -102,11 +102,11 @@ class SandboxProcess:
         """Pids of the submission's live processes, as seen from the host."""
         t = self.track
         if t.uid is not None:
-            return identity.processes_of(t.uid)
+            return uids.processes_of(t.uid)
         if t.reaper is not None:
-            return [pid for pid in descendants(t.reaper) if identity.is_alive(pid)]
+            return [pid for pid in descendants(t.reaper) if uids.is_alive(pid)]
         found = []
-        for pid, _ in identity.live_processes():
+        for pid, _ in uids.live_processes():
             try:
                 if t.pid_ns is not None:
                     if os.readlink(f"/proc/{pid}/ns/pid") == f"pid:[{t.pid_ns}]":
@@ -129,17 +129,17 @@ class SandboxProcess:
                 signal.pidfd_send_signal(self.track.ns_init_pidfd, signal.SIGKILL)
             if self._popen.returncode is None:  # not reaped yet, so its pid/pgid are still ours
                 if self.track.pgid is not None:
-                    identity.kill_group(self.track.pgid)
+                    uids.kill_group(self.track.pgid)
                 self._popen.kill()  # bwrap/unshare: their namespace's pid 1 dies with them
             if self.track.uid is not None:
-                survivors = identity.kill_uid(self.track.uid)
+                survivors = uids.kill_uid(self.track.uid)
             elif self.track.reaper is None:
                 survivors = self._kill_members()
             self._popen.wait()
             if survivors:
                 raise SandboxError(f"sandbox: processes {survivors} survived SIGKILL")
             if self.backend == "none" and self.track.uid is not None:
-                identity.remove_files_of(self.track.uid)
+                uids.remove_files_of(self.track.uid)
             if self.track.ns_init_pidfd is not None:
                 os.close(self.track.ns_init_pidfd)
                 self.track.ns_init_pidfd = None
@@ -148,7 +148,7 @@ class SandboxProcess:
             self._done = True
 
     def _kill_members(self) -> list[int]:
-        return identity.kill_until_gone(self.members)
+        return uids.kill_until_gone(self.members)
 
     def limit_hit(self) -> str | None:
         """Which limit ended the run, when known: time, memory, disk, cpu, file_size,

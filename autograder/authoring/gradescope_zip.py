@@ -8,7 +8,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from autograder.bundle import Bundle
+from autograder.grading.bundle import Bundle
 
 SETUP_SH = """#!/usr/bin/env bash
 # Runs once, when Gradescope builds the autograder image (Ubuntu 22.04 base).

@@ -20,8 +20,8 @@ import csv
 from collections.abc import Callable
 from typing import TextIO
 
-from autograder.course import Course
-from autograder.standings import StudentRow, format_points
+from autograder.course.config import Course
+from autograder.gradebook.standings import StudentRow, format_points
 
 MOODLE_ID_COLUMN = "ID number"
 MOODLE_FINAL_COLUMN = "final"

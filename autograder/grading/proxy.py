@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from autograder.protocol import (
+from autograder.grading.protocol import (
     Handle,
     ProtocolError,
     TooLarge,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from autograder.course import Course
+from autograder.course.config import Course
+from autograder.course.scheme import PointsError, parse_points
+from autograder.course.student_ids import StudentIdError, check_student_id
 from autograder.errors import AutograderError
-from autograder.gradebook import Gradebook, ScoreChange, component_score, now
-from autograder.identity import StudentIdError, check_student_id
-from autograder.scheme import PointsError, parse_points
+from autograder.gradebook.database import Gradebook, ScoreChange, component_score, now
 
 
 class ScoreRefused(AutograderError):
