@@ -21,12 +21,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from autograder.course.config import Course
-from autograder.errors import AutograderError
-from autograder.reports.feedback import group_by_question
-from autograder.gradebook.database import Gradebook, Submission
 from autograder.course.scheme import quantize_points
-from autograder.reports.similarity import SimilarPair, similar_pairs, submission_code
+from autograder.errors import AutograderError
+from autograder.gradebook.database import Gradebook, Submission
 from autograder.gradebook.standings import format_points
+from autograder.reports.feedback import group_by_question
+from autograder.reports.similarity import SimilarPair, similar_pairs, submission_code
 
 SLOWEST = 10  # how many of the slowest submissions the report lists
 
