@@ -119,6 +119,8 @@ def _grade_one(
     graded = _graded(result, sub, bundle)
     late = late_outcome(course, graded)
     payload = apply_late(to_gradescope(result), late, bundle.max_points)
+    payload["extra_data"]["submitted_at"] = sub.submitted_at.isoformat()
+    payload["extra_data"]["time_source"] = sub.time_source
     write_results_json(out_dir / sub.student_id / "results.json", payload)
     write_feedback(out_dir / sub.student_id / "feedback.html", payload, title=component.title)
     record_submission(
@@ -151,6 +153,7 @@ def _graded(result: GradingResult, sub: SubmissionFile, bundle: Bundle) -> Grade
         content_sha256=sub.content_sha256,
         bundle_version=bundle.version,
         submitted_at=sub.submitted_at,
+        time_source=sub.time_source,
         status=result.status,
         questions=questions,
         code_text=None if result.status == "bad-notebook" else join_cells(result.code),

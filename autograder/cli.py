@@ -33,6 +33,8 @@ score_app = typer.Typer(help="Manual scores and overrides.", no_args_is_help=Tru
 exam_app = typer.Typer(help="Exam points.", no_args_is_help=True)
 app.add_typer(score_app, name="score")
 app.add_typer(exam_app, name="exam")
+feedback_app = typer.Typer(help="Feedback for students.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -241,12 +243,17 @@ def release_cmd(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Homework id, e.g. hw01.")],
     backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
+    nbgrader_course: Annotated[str | None, typer.Option(help=NBGRADER_COURSE_HELP)] = None,
+    exchange: Annotated[Path | None, typer.Option(help=EXCHANGE_HELP)] = None,
+    nbgrader_root: Annotated[Path | None, typer.Option(help=NBGRADER_ROOT_HELP)] = None,
 ) -> None:
     """Build assignments/<id>/ and the grader bundle dist/<id>/ from solutions/<id>/;
-    refuses on leaks or when the solution does not score the maximum."""
+    refuses on leaks or when the solution does not score the maximum. With
+    --nbgrader-course, also publish the student folder through nbgrader's exchange."""
     from autograder.authoring.release import release
 
     course = _settings(ctx).course()
+    nbc = _nbgrader_course(course, nbgrader_course, nbgrader_root, exchange)
     with out.status(
         f"Releasing {assignment}: otter assign, leak checks, grading the solution and the blank..."
     ):
@@ -256,6 +263,53 @@ def release_cmd(
     questions = ", ".join(f"{q} {p:g}" for q, p in report.questions.items())
     out.print(f"Questions: {questions}")
     out.print(f"Student folder: {report.student_dir}\nGrader bundle:  {report.bundle_dir}")
+    if nbc is not None:
+        from autograder.nbgrader_exchange import release_assignment
+
+        published = release_assignment(course, assignment, nbc)
+        out.print(f"nbgrader exchange: {escape(str(published))} (students: Assignments → Fetch)")
+
+
+NBGRADER_COURSE_HELP = "nbgrader course id: also publish through nbgrader's exchange."
+EXCHANGE_HELP = "nbgrader exchange directory; default: nbgrader's configured one."
+NBGRADER_ROOT_HELP = "nbgrader course directory; default: nbgrader/ at the course root."
+
+
+def _nbgrader_course(
+    course: Course, course_id: str | None, root: Path | None, exchange: Path | None
+):
+    if course_id is None:
+        if root is not None or exchange is not None:
+            raise AutograderError("--exchange and --nbgrader-root go with --nbgrader-course")
+        return None
+    from autograder.nbgrader_exchange import NbgraderCourse
+
+    return NbgraderCourse.for_course(course, course_id, root, exchange)
+
+
+@feedback_app.command("release")
+def feedback_release_cmd(
+    ctx: typer.Context,
+    assignment: Annotated[str, typer.Argument(help="Homework id, e.g. hw01.")],
+    nbgrader_course: Annotated[str, typer.Option(help="nbgrader course id.")],
+    results: Annotated[Path, typer.Option(help="The --out folder of `autograder grade`.")] = Path(
+        "results"
+    ),
+    exchange: Annotated[Path | None, typer.Option(help=EXCHANGE_HELP)] = None,
+    nbgrader_root: Annotated[Path | None, typer.Option(help=NBGRADER_ROOT_HELP)] = None,
+) -> None:
+    """Hand each collected student's feedback.html back through nbgrader's
+    release_feedback ("Fetch Feedback" in the students' Assignments panel)."""
+    from autograder.nbgrader_exchange import release_feedback
+
+    course = _settings(ctx).course()
+    course.component(assignment)
+    nbc = _nbgrader_course(course, nbgrader_course, nbgrader_root, exchange)
+    report = release_feedback(nbc, assignment, results)
+    out.print(f"Feedback released through nbgrader for {len(report.released)} student(s).")
+    if report.missing:
+        names = ", ".join(escape(s) for s in report.missing)
+        out.print(f"[yellow]Collected but not graded (no feedback.html): {names}[/yellow]")
 
 
 @app.command("grade")

@@ -12,6 +12,11 @@ LMS bulk downloads ("download all submissions"):
            -> the full name (participant ids differ between assignments; names do not)
   Canvas   <lastfirst>[_LATE]_<user id>_<submission id>_<file>.ipynb
            -> lastfirst, the login-style name Canvas puts first
+nbgrader's collected layout (`nbgrader collect`):
+  submitted/<student>/<assignment>/<notebook>.ipynb + timestamp.txt
+           -> the student folder's name; the time is timestamp.txt's, written by the
+              student's own machine at `nbgrader submit` (time source "client", never
+              trusted like a server's); other assignments' folders are passed over
 Several notebooks for one student: the latest by submission time counts; the others are
 reported as skipped.
 """
@@ -26,12 +31,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+import dateutil.parser
+import dateutil.tz
+
 from autograder.course.student_ids import StudentIdError, check_student_id
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "__MACOSX", ".ipynb_checkpoints"}
+NBGRADER_TIMESTAMP = "timestamp.txt"  # nbgrader submit writes it beside the notebooks
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+?)_\d+_assignsubmission_[a-z]+_?$")
 CANVAS_FILE = re.compile(r"^(?P<name>[^_/]+)(?:_LATE)?_\d+_\d+_.+\.ipynb$", re.IGNORECASE)
 
@@ -51,7 +60,7 @@ class SubmissionFile:
     path: Path  # a regular file we own (original or staged copy)
     source: str  # where it came from, for people
     submitted_at: datetime  # timezone-aware
-    time_source: str  # "file" (modification time) or "zip" (zip entry time)
+    time_source: str  # "file" (modification time), "zip" (zip entry time), "client" (nbgrader)
     content_sha256: str
 
 
@@ -95,11 +104,26 @@ def _from_folder(folder: Path, stem: str, found: list, problems: list) -> None:
             problems.append(IntakeProblem(str(entry), "symlink ignored"))
         elif entry.is_dir():
             notebooks = sorted(p for p in entry.rglob("*.ipynb") if _plain_notebook(p, entry))
+            notebooks = [nb for nb in notebooks if _nbgrader_assignment(nb) in (None, stem)]
             if not notebooks:
                 problems.append(IntakeProblem(str(entry), "folder holds no notebook"))
             student = lms_student(entry.name)
             for nb in notebooks:
-                _add(found, problems, student, nb, str(nb), stem, container=student)
+                when, problem = _nbgrader_time(nb)
+                if problem:
+                    problems.append(IntakeProblem(str(nb), problem))
+                source = "client" if when else "file"
+                _add(
+                    found,
+                    problems,
+                    student,
+                    nb,
+                    str(nb),
+                    stem,
+                    container=student,
+                    when=when,
+                    time_source=source,
+                )
         elif entry.suffix.lower() == ".ipynb":
             canvas = lms_student(entry.name)
             student = canvas if canvas != entry.name else entry.stem
@@ -108,6 +132,31 @@ def _from_folder(folder: Path, stem: str, found: list, problems: list) -> None:
             problems.append(IntakeProblem(str(entry), "zip inside a folder: pass it on its own"))
         else:
             problems.append(IntakeProblem(str(entry), "not a notebook (.ipynb); ignored"))
+
+
+def _nbgrader_assignment(notebook: Path) -> str | None:
+    """The assignment of a notebook in nbgrader's collected layout (its folder holds
+    timestamp.txt); None for any other notebook."""
+    return notebook.parent.name if (notebook.parent / NBGRADER_TIMESTAMP).is_file() else None
+
+
+def _nbgrader_time(notebook: Path) -> tuple[datetime | None, str | None]:
+    """The submission time nbgrader wrote beside the notebook (the student's clock), or
+    (None, why) when there is none or it does not parse: then the file's time counts."""
+    stamp = notebook.parent / NBGRADER_TIMESTAMP
+    if not stamp.is_file():
+        return None, None
+    try:
+        text = stamp.read_text(encoding="utf-8")[:200].strip()
+        # nbgrader's default format is "%Y-%m-%d %H:%M:%S.%f %Z": a zone name last
+        day, clock, *zone = text.split(" ")
+        when = dateutil.parser.parse(f"{day} {clock}")
+        tz = dateutil.tz.gettz(zone[0]) if zone else UTC
+        if when.tzinfo is None and tz is None:
+            raise ValueError(f"unknown time zone {zone[0]!r}")
+    except (OSError, UnicodeDecodeError, ValueError, OverflowError) as exc:
+        return None, f"{NBGRADER_TIMESTAMP} unreadable ({exc}); the file's time counts"
+    return (when if when.tzinfo else when.replace(tzinfo=tz)).astimezone(UTC), None
 
 
 def _plain_notebook(path: Path, top: Path) -> bool:

@@ -96,6 +96,9 @@ class Submission(Base):
     content_sha256: Mapped[str] = mapped_column(String(64))
     bundle_version: Mapped[str] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(UTCTime)
+    # how submitted_at was learned: zip (entry time), file (modification time), client
+    # (nbgrader's timestamp.txt, the student's own clock); NULL in gradebooks from before
+    time_source: Mapped[str | None] = mapped_column(String(16))
     received_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
     status: Mapped[str] = mapped_column(String(32))  # ok / timeout / memory / bad-notebook ...
     raw_points: Mapped[Decimal] = mapped_column(ExactPoints)

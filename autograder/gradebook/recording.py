@@ -15,6 +15,9 @@ from autograder.course.config import Course
 from autograder.course.scheme import LateOutcome, apply_late_policy, quantize_points
 from autograder.gradebook.database import Gradebook, QuestionScore, Submission, component_score, now
 
+# nbgrader's timestamp.txt is written by the student's own machine (nbgrader #1104)
+CLIENT_TIME_NOTE = "submission time from the student's own clock (nbgrader)"
+
 
 @dataclass(frozen=True)
 class GradedSubmission:
@@ -30,6 +33,7 @@ class GradedSubmission:
     )  # name -> (points, max)
     results_json: str | None = None
     code_text: str | None = None  # the code cells, for the similarity report
+    time_source: str = "file"  # how submitted_at was learned (see intake.SubmissionFile)
 
     @property
     def raw_points(self) -> Decimal:
@@ -74,6 +78,7 @@ def record_submission(
             content_sha256=graded.content_sha256,
             bundle_version=graded.bundle_version,
             submitted_at=graded.submitted_at,
+            time_source=graded.time_source,
             received_at=now(),
             status=graded.status,
             raw_points=outcome.raw,
@@ -97,6 +102,7 @@ def record_submission(
             row.recorded_from = "grading"
             row.raw_points = outcome.raw
             row.late_penalty = outcome.penalty
-            row.late_note = outcome.note or None
+            notes = [outcome.note, CLIENT_TIME_NOTE if graded.time_source == "client" else ""]
+            row.late_note = "; ".join(n for n in notes if n) or None
             row.submission_id = submission.id
     return outcome
