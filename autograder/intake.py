@@ -229,12 +229,15 @@ def _from_zip(archive: Path, staging: Path, stem: str, found: list, problems: li
                     IntakeProblem(str(archive), "unpacks to more than 2 GB", "bad-archive")
                 )
                 return
+            before = len(found) + len(problems)
             for member in members:
                 try:
                     _from_zip_member(zf, member, archive, staging, stem, found, problems)
                 except ZIP_ERRORS as exc:  # one bad member never drops the ones after it
                     where = f"{archive}:{member_name(member)}"
                     problems.append(IntakeProblem(where, _safe_reason(exc), "bad-archive"))
+            if len(found) + len(problems) == before:
+                problems.append(IntakeProblem(str(archive), "zip holds no notebook"))
     except ZIP_ERRORS as exc:
         why = _safe_reason(exc)
         problems.append(IntakeProblem(str(archive), f"not a readable zip ({why})", "bad-archive"))
@@ -407,12 +410,13 @@ def _read_regular(path: Path) -> tuple[bytes, float]:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as exc:
         raise _Unreadable(f"cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_NOTEBOOK_BYTES:
+        os.close(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _Unreadable(_NOT_REGULAR["dir" if stat.S_ISDIR(info.st_mode) else "other"])
-        if info.st_size > MAX_NOTEBOOK_BYTES:
-            raise _Unreadable("notebook larger than 50 MB")
+        raise _Unreadable("notebook larger than 50 MB")
+    with os.fdopen(fd, "rb") as handle:
         try:
             data = handle.read(MAX_NOTEBOOK_BYTES + 1)
         except OSError as exc:

@@ -161,10 +161,10 @@ def _open_regular(path: Path) -> Iterator[io.TextIOWrapper]:
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ImportRejected(f"{path}: cannot be read", [reason]) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+        os.close(fd)
+        why = "not a regular file" if not stat.S_ISREG(info.st_mode) else "file larger than 10 MB"
+        raise ImportRejected(f"{path}: nothing imported", [why])
     with os.fdopen(fd, "rb") as raw:
-        info = os.fstat(raw.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ImportRejected(f"{path}: nothing imported", ["not a regular file"])
-        if info.st_size > MAX_BYTES:
-            raise ImportRejected(f"{path}: nothing imported", ["file larger than 10 MB"])
         yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")

@@ -123,14 +123,15 @@ def _read_regular_file(path: Path) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise BadNotebook(f"файл не читается ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > NOTEBOOK_MAX_BYTES:
+        os.close(fd)
         if not stat.S_ISREG(info.st_mode):
             raise BadNotebook("это не файл (папка, канал или устройство)")
-        if info.st_size > NOTEBOOK_MAX_BYTES:
-            raise BadNotebook(
-                f"файл слишком большой ({info.st_size // 2**20} МБ); очистите вывод ячеек"
-            )
+        raise BadNotebook(
+            f"файл слишком большой ({info.st_size // 2**20} МБ); очистите вывод ячеек"
+        )
+    with os.fdopen(fd, "rb") as handle:
         try:
             return handle.read(NOTEBOOK_MAX_BYTES + 1)
         except OSError as exc:
