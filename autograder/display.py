@@ -151,11 +151,12 @@ def print_batch(console: Console, report: BatchReport, intake: Intake, out_dir: 
             shown(o.message),
         )
     for problem in intake.problems:
+        colour = {"ignored": "dim", "warning": "yellow"}.get(problem.status, "red")
         table.add_row(
-            "[red]?[/red]",
+            "[red]?[/red]" if problem.status != "warning" else "",
             "—",
             "",
-            "[red]not graded[/red]",
+            f"[{colour}]{shown(problem.status)}[/{colour}]",
             "",
             shown(f"{problem.source}: {problem.message}"),
         )
