@@ -240,6 +240,8 @@ def _from_zip(archive: Path, staging: Path, stem: str, found: list, problems: li
                 problems.append(IntakeProblem(str(archive), "zip holds no notebook"))
     except ZIP_ERRORS as exc:
         why = _safe_reason(exc)
+        if isinstance(exc, UnicodeDecodeError):  # zipfile decodes every name on opening
+            why = "a member name flagged UTF-8 is not valid UTF-8; re-create the zip"
         problems.append(IntakeProblem(str(archive), f"not a readable zip ({why})", "bad-archive"))
 
 
@@ -288,47 +290,27 @@ def _from_zip_member(zf, member, archive, staging, stem, found, problems) -> Non
     where = f"{archive}:{name}"
     if member.is_dir():
         return
+    skip = _member_skip(name, member)
+    if skip is not None:
+        if skip:
+            problems.append(IntakeProblem(where, *skip))
+        return
     parts = PurePosixPath(name.replace("\\", "/")).parts
-    if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-        problems.append(IntakeProblem(where, "unsafe path in zip (absolute or '..'); ignored"))
-        return
-    if stat.S_ISLNK(member.external_attr >> 16):
-        problems.append(IntakeProblem(where, "symlink in zip; ignored"))
-        return
-    if any(p in IGNORED_NAMES or p.startswith(".") for p in parts):
-        return
-    if not name.lower().endswith(".ipynb"):
-        problems.append(IntakeProblem(where, "not a notebook; ignored (never opened)", "ignored"))
-        return
     if len(parts) == 1:
         canvas = lms_student(parts[0])
         student = canvas if canvas != parts[0] else PurePosixPath(name).stem
         container = archive.stem
     else:
         student = container = lms_student(parts[0])
-    if member.file_size > MAX_NOTEBOOK_BYTES:
-        problems.append(IntakeProblem(where, "notebook larger than 50 MB"))
-        return
     when, time_source = _member_time(member, archive)
     refusal = member_refusal(member)
-    target = staging / hashlib.sha256(where.encode("utf-8", "replace")).hexdigest()[:16]
-    target = target / "submission.ipynb"
     if refusal is None:
-        try:
-            with zf.open(member) as src:
-                data = src.read(MAX_NOTEBOOK_BYTES + 1)
-        except ZIP_ERRORS:
-            refusal = CORRUPT
-        else:
-            if len(data) > MAX_NOTEBOOK_BYTES:  # the header lied about the size
-                problems.append(IntakeProblem(where, "notebook larger than 50 MB"))
-                return
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            except OSError as exc:
-                problems.append(IntakeProblem(where, f"cannot be staged ({exc.strerror})"))
-                return
+        target = staging / hashlib.sha256(where.encode("utf-8", "replace")).hexdigest()[:16]
+        staged = _stage(zf, member, target / "submission.ipynb", where)
+        if isinstance(staged, IntakeProblem):
+            problems.append(staged)
+            return
+        refusal = CORRUPT if staged is None else None
     if refusal is not None:
         _add_refused(
             found, problems, student, archive, where, stem, container, when, refusal, member
@@ -338,13 +320,47 @@ def _from_zip_member(zf, member, archive, staging, stem, found, problems) -> Non
         found,
         problems,
         student,
-        target,
+        staged,
         where,
         stem,
         container=container,
         when=when,
         time_source=time_source,
     )
+
+
+def _member_skip(name: str, member: zipfile.ZipInfo) -> tuple[str, ...] | None:
+    """None for a notebook to take; else the problem (message, status), or () to pass
+    over it silently (system files)."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+        return ("unsafe path in zip (absolute or '..'); ignored",)
+    if stat.S_ISLNK(member.external_attr >> 16):
+        return ("symlink in zip; ignored",)
+    if any(p in IGNORED_NAMES or p.startswith(".") for p in parts):
+        return ()
+    if not name.lower().endswith(".ipynb"):
+        return ("not a notebook; ignored (never opened)", "ignored")
+    if member.file_size > MAX_NOTEBOOK_BYTES:
+        return ("notebook larger than 50 MB",)
+    return None
+
+
+def _stage(zf, member, target: Path, where: str) -> Path | IntakeProblem | None:
+    """The member copied to `target`; None when its stream is corrupt."""
+    try:
+        with zf.open(member) as src:
+            data = src.read(MAX_NOTEBOOK_BYTES + 1)
+    except ZIP_ERRORS:
+        return None
+    if len(data) > MAX_NOTEBOOK_BYTES:  # the header lied about the size
+        return IntakeProblem(where, "notebook larger than 50 MB")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as exc:
+        return IntakeProblem(where, f"cannot be staged ({exc.strerror})")
+    return target
 
 
 def _member_time(member: zipfile.ZipInfo, archive: Path) -> tuple[datetime, str]:
@@ -400,7 +416,13 @@ def _add(
         return
     when = when or datetime.fromtimestamp(mtime, tz=UTC)
     digest = hashlib.sha256(data).hexdigest()
-    found.append(SubmissionFile(student_id, path, source, when, time_source, digest))
+    found.append(SubmissionFile(student_id, path, _storable(source), when, time_source, digest))
+
+
+def _storable(text: str) -> str:
+    """`text` with undecodable file-name bytes (surrogate escapes) as U+FFFD, so it can be
+    stored in the gradebook and written to results."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _read_regular(path: Path) -> tuple[bytes, float]:

@@ -141,3 +141,10 @@ def test_an_empty_zip_says_so(tmp_path):
     path = write_zip(tmp_path / "empty.zip", {"Anna A_1_assignsubmission_file_/": b""})
     [problem] = _collect(tmp_path, path).problems
     assert "holds no notebook" in problem.message
+
+
+def test_a_name_flagged_utf8_that_is_not_utf8_says_so(tmp_path):
+    archive = write_zip(tmp_path / "lms.zip", {"Иван/hw01.ipynb": NB})
+    archive.write_bytes(archive.read_bytes().replace("Иван".encode(), b"\xff\xfe\xfd\xfc" * 2))
+    [problem] = _collect(tmp_path, archive).problems
+    assert problem.status == "bad-archive" and "not valid UTF-8" in problem.message

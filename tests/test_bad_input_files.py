@@ -84,3 +84,19 @@ def test_ids_that_differ_only_by_case_are_warned_about(tmp_path, class_folder):
     [warning] = intake.problems
     assert warning.status == "warning" and "differ only by letter case" in warning.message
     assert warning.source == "Ivanov, ivanov"
+
+
+def test_undecodable_file_names_are_stored_readably_or_refused(tmp_path, class_folder):
+    folder = os.fsencode(class_folder)
+    os.mkdir(os.path.join(folder, b"petrov"))
+    with open(os.path.join(folder, b"petrov", b"\xff\xfe.ipynb"), "wb") as handle:
+        handle.write(NB)  # a name from a Windows zip tool, not UTF-8
+    with open(os.path.join(folder, b"\xff.ipynb"), "wb") as handle:
+        handle.write(NB)
+    intake = _collect(tmp_path, class_folder)
+    subs = {s.student_id: s for s in intake.submissions}
+    assert sorted(subs) == ["ivanov", "petrov"]
+    subs["petrov"].source.encode("utf-8")  # storable in the gradebook
+    assert subs["petrov"].source.endswith("petrov/\ufffd\ufffd.ipynb")
+    [problem] = intake.problems
+    assert "not a safe student id" in problem.message
