@@ -3,7 +3,8 @@ disk and to the gradebook as soon as it is done, so a stopped run resumes where 
 
 A submission already graded with the same content and the same bundle version is skipped
 (unless `regrade`). One submission failing in any way becomes its own error result; the
-batch goes on.
+batch goes on. A notebook intake could not take out of its archive (`refused`) becomes a
+result of its own status (bad-archive) with zero points, the member named for the TA.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from autograder.gradebook.recording import (
     record_submission,
 )
 from autograder.grading.bundle import Bundle
-from autograder.grading.notebook import grade_notebook
+from autograder.grading.notebook import case_record, grade_notebook, load_test_files
 from autograder.grading.results import GradingResult, apply_late, to_gradescope, write_results_json
 from autograder.intake import SubmissionFile
 from autograder.reports.feedback import write_feedback
@@ -112,7 +113,10 @@ def _grade_one(
                     sub, "skipped", earlier.points, None, earlier.status, message="already graded"
                 )
     try:
-        result = grade_notebook(bundle, sub.path, student_id=sub.student_id, backend=backend)
+        if sub.refused is not None:
+            result = refused_result(bundle, sub)
+        else:
+            result = grade_notebook(bundle, sub.path, student_id=sub.student_id, backend=backend)
     except Exception as exc:  # one submission must never stop the batch; recorded below
         return Outcome(sub, "failed", message=f"grader error: {type(exc).__name__}: {exc}")
     component = course.component(bundle.assignment)
@@ -121,8 +125,11 @@ def _grade_one(
     payload = apply_late(to_gradescope(result), late, bundle.max_points)
     payload["extra_data"]["submitted_at"] = sub.submitted_at.isoformat()
     payload["extra_data"]["time_source"] = sub.time_source
-    write_results_json(out_dir / sub.student_id / "results.json", payload)
-    write_feedback(out_dir / sub.student_id / "feedback.html", payload, title=component.title)
+    try:
+        write_results_json(out_dir / sub.student_id / "results.json", payload)
+        write_feedback(out_dir / sub.student_id / "feedback.html", payload, title=component.title)
+    except OSError as exc:  # e.g. the disk filled up: this row says so, the batch goes on
+        return Outcome(sub, "failed", message=f"results not written: {exc.strerror or exc}")
     record_submission(
         gradebook, course, replace(graded, results_json=json.dumps(payload, ensure_ascii=False))
     )
@@ -135,6 +142,26 @@ def _grade_one(
         result.status,
         late.note,
         result.timings.get("total", 0.0),
+        f"{sub.source}: {sub.refused.reason}" if sub.refused else "",
+    )
+
+
+def refused_result(bundle: Bundle, sub: SubmissionFile) -> GradingResult:
+    """The result for a notebook that could not be taken out of its archive: every test
+    failed, the reason in Russian for the student."""
+    assert sub.refused is not None
+    return GradingResult(
+        assignment=bundle.assignment,
+        student_id=sub.student_id,
+        status=sub.refused.status,
+        max_score=bundle.max_points,
+        tests=[
+            case_record(f.name, c, False, "") for f in load_test_files(bundle) for c in f.test_cases
+        ],
+        message=f"Файл не удалось извлечь из архива: {sub.refused.student_reason}.",
+        limits=bundle.limits.to_dict(),
+        bundle_version=bundle.version,
+        timings={"total": 0.0},
     )
 
 
@@ -156,5 +183,7 @@ def _graded(result: GradingResult, sub: SubmissionFile, bundle: Bundle) -> Grade
         time_source=sub.time_source,
         status=result.status,
         questions=questions,
-        code_text=None if result.status == "bad-notebook" else join_cells(result.code),
+        code_text=None
+        if result.status in ("bad-notebook", "bad-archive")
+        else join_cells(result.code),
     )

@@ -1,5 +1,6 @@
 """The `autograder` command. Thin: parses options, calls the library, prints with rich.
-Library errors become one red line and exit status 1; usage errors exit 2 (click)."""
+Library errors become one red line and exit status 1; usage errors exit 2 (click); any
+other exception is one line too ("run with --debug for the traceback"), exit 1."""
 
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from autograder.course.config import Course, find_course_root, load_course
-from autograder.display import print_gradebook
-from autograder.errors import AutograderError
+from autograder.display import plain, print_gradebook, shown
+from autograder.errors import AutograderError, OutputPathError
 from autograder.gradebook.database import ENV_VAR, Gradebook, resolve_url
 from autograder.gradebook.exam_import import import_exam
 from autograder.gradebook.overrides import clear_override, set_override
@@ -38,6 +38,7 @@ app.add_typer(feedback_app, name="feedback")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+_debug = False  # --debug: let unexpected exceptions out with their traceback
 
 
 @dataclass
@@ -74,7 +75,12 @@ def _options(
             help="Gradebook: a file path or an SQLAlchemy URL; default: gradebook.db at the course root.",
         ),
     ] = None,
+    debug: Annotated[
+        bool, typer.Option(help="Show the full traceback of an unexpected error.")
+    ] = False,
 ) -> None:
+    global _debug
+    _debug = debug
     ctx.obj = Settings(course, gradebook)
 
 
@@ -124,7 +130,9 @@ def score_set(
     )
     was = format_points(old) if old is not None else "nothing"
     out.print(
-        f"{student} {component}: {format_points(new)} (was {was}), by {_author(by)}: {reason}",
+        plain(
+            f"{student} {component}: {format_points(new)} (was {was}), by {_author(by)}: {reason}"
+        ),
         markup=False,
     )
 
@@ -144,7 +152,10 @@ def score_clear(
         settings.gradebook(course), course, student, component, reason=reason, author=_author(by)
     )
     out.print(
-        f"{student} {component}: manual score removed; now counts {format_points(now_counts) or 'nothing'}"
+        plain(
+            f"{student} {component}: manual score removed; now counts {format_points(now_counts) or 'nothing'}"
+        ),
+        markup=False,
     )
 
 
@@ -164,7 +175,7 @@ def exam_import_cmd(
     if summary.hidden_by_override:
         out.print(
             "[yellow]A manual exam score still overrides the import for: "
-            + ", ".join(summary.hidden_by_override)
+            + shown(", ".join(summary.hidden_by_override))
             + " (autograder score clear STUDENT exam --reason ...)[/yellow]"
         )
 
@@ -202,9 +213,12 @@ def gradebook_cmd(
         return
     print_gradebook(out, rows, course)
     if csv_path is not None:
-        with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            write(rows, course, handle)
-        out.print(f"Wrote {len(rows)} rows to {csv_path} ({csv_format} format)")
+        try:
+            with csv_path.open("w", encoding="utf-8", newline="") as handle:
+                write(rows, course, handle)
+        except OSError as exc:
+            raise OutputPathError(f"--csv {csv_path}: cannot be written ({exc.strerror})") from None
+        out.print(f"Wrote {len(rows)} rows to {shown(csv_path)} ({csv_format} format)")
 
 
 @app.command("report")
@@ -226,7 +240,8 @@ def report_cmd(
 
     settings = _settings(ctx)
     course = settings.course()
-    target = out_dir or Path("reports") / assignment
+    course.component(assignment)
+    target = _output_folder(out_dir or Path("reports") / assignment, "--out")
     report = build_report(
         course, settings.gradebook(course), assignment, target, threshold=similarity
     )
@@ -236,6 +251,29 @@ def report_cmd(
 BACKEND_HELP = (
     "Isolation: auto (bubblewrap, else unshare, else none with a warning), bwrap, unshare, none."
 )
+
+
+def _check_backend(backend: str) -> str:
+    from autograder.grading.sandbox.backends import BACKENDS
+
+    if backend not in ("auto", *BACKENDS):
+        raise typer.BadParameter(
+            f"{backend!r}: choose auto, {', '.join(BACKENDS)}", param_hint="--backend"
+        )
+    return backend
+
+
+def _output_folder(path: Path, option: str) -> Path:
+    """`path` as a folder that exists (created if needed), or a one-line refusal."""
+    if path.exists() and not path.is_dir():
+        raise OutputPathError(f"{option} {path}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputPathError(f"{option} {path}: cannot be created ({exc.strerror})") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise OutputPathError(f"{option} {path}: not writable")
+    return path
 
 
 @app.command("release")
@@ -252,6 +290,7 @@ def release_cmd(
     --nbgrader-course, also publish the student folder through nbgrader's exchange."""
     from autograder.authoring.release import release
 
+    _check_backend(backend)
     course = _settings(ctx).course()
     nbc = _nbgrader_course(course, nbgrader_course, nbgrader_root, exchange)
     with out.status(
@@ -267,7 +306,7 @@ def release_cmd(
         from autograder.nbgrader_exchange import release_assignment
 
         published = release_assignment(course, assignment, nbc)
-        out.print(f"nbgrader exchange: {escape(str(published))} (students: Assignments → Fetch)")
+        out.print(f"nbgrader exchange: {shown(published)} (students: Assignments → Fetch)")
 
 
 NBGRADER_COURSE_HELP = "nbgrader course id: also publish through nbgrader's exchange."
@@ -308,7 +347,7 @@ def feedback_release_cmd(
     report = release_feedback(nbc, assignment, results)
     out.print(f"Feedback released through nbgrader for {len(report.released)} student(s).")
     if report.missing:
-        names = ", ".join(escape(s) for s in report.missing)
+        names = shown(", ".join(report.missing))
         out.print(f"[yellow]Collected but not graded (no feedback.html): {names}[/yellow]")
 
 
@@ -338,9 +377,11 @@ def grade_cmd(
     from autograder.grading.bundle import load_bundle
     from autograder.intake import collect
 
+    _check_backend(backend)
     settings = _settings(ctx)
     course = settings.course()
     course.component(assignment)
+    _output_folder(out_dir, "--out")
     bundle = load_bundle(course.root / "dist" / assignment)
     gradebook = settings.gradebook(course)
     with tempfile.TemporaryDirectory(prefix="intake-") as staging:
@@ -402,13 +443,25 @@ def bundle_cmd(
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: every error is one line (plus the rows an import refused)."""
     try:
         app()
     except AutograderError as exc:
-        err.print("[red]error:[/red] " + escape(str(exc)))
+        err.print("[red]error:[/red] " + shown(exc))
         for problem in getattr(exc, "problems", []):
-            err.print(f"  {problem}", markup=False)
+            err.print(f"  {plain(problem)}", markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("[yellow]Stopped.[/yellow]")
+        sys.exit(130)
+    except Exception as exc:
+        if _debug:
+            raise
+        first = (str(exc).splitlines() or [""])[0][:300]
+        err.print(
+            f"[red]error:[/red] unexpected {type(exc).__name__}: {shown(first)} "
+            "(run with --debug for the traceback)"
+        )
         sys.exit(1)
 
 

@@ -1,8 +1,14 @@
-"""Rich rendering for the CLI: gradebook tables, grading progress and summaries."""
+"""Rich rendering for the CLI: gradebook tables, grading progress and summaries.
+
+Every name that comes from outside (student ids, file and member names, messages about
+them) goes through `shown` (or `plain` where markup is off): rich.markup.escape covers
+rich's own markup, not terminal escape sequences or other control characters."""
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +34,29 @@ if TYPE_CHECKING:  # the grading stack is heavy; `autograder course` should not 
     from autograder.reports.instructor import LatestSubmission, Report
 
 
+# C0/C1 controls (ESC starts terminal sequences), lone surrogates (cannot be encoded) and the
+# bidirectional overrides that make a name read differently from what it is
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: object, *, lines: bool = False) -> str:
+    """`text` with control characters written as escapes (\\x1b, \\u202e), safe to print;
+    with `lines`, newlines are kept (multi-line feedback)."""
+    if lines:
+        return "\n".join(plain(line) for line in str(text).split("\n"))
+    return _UNPRINTABLE.sub(_escape_char, unicodedata.normalize("NFC", str(text)))
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: object, *, lines: bool = False) -> str:
+    """`text` for rich markup: control characters escaped, then rich's markup escaped."""
+    return escape(plain(text, lines=lines))
+
+
 def print_gradebook(console: Console, rows: list[StudentRow], course: Course) -> None:
     table = Table(title=f"Gradebook — {course.describe_rule()}")
     table.add_column("student")
@@ -48,7 +77,7 @@ def print_gradebook(console: Console, rows: list[StudentRow], course: Course) ->
             marked = marked or cell.overridden or bool(cell.late_penalty)
             cells.append(text)
         table.add_row(
-            escape(row.student_id), *cells, format_points(row.total), f"[bold]{row.final}[/bold]"
+            shown(row.student_id), *cells, format_points(row.total), f"[bold]{row.final}[/bold]"
         )
     console.print(table)
     if not rows:
@@ -103,7 +132,7 @@ def _score_cell(o: Outcome) -> str:
 
 def _status_cell(o: Outcome) -> str:
     if o.state == "failed":
-        return f"[red]{escape(o.status or 'error')}[/red]"
+        return f"[red]{shown(o.status or 'error')}[/red]"
     return {"graded": "[green]ok[/green]", "skipped": "[dim]already graded[/dim]"}.get(o.state, "")
 
 
@@ -114,25 +143,26 @@ def print_batch(console: Console, report: BatchReport, intake: Intake, out_dir: 
     for o in sorted(report.outcomes, key=lambda o: o.submission.student_id):
         score, status = _score_cell(o), _status_cell(o)
         table.add_row(
-            escape(o.submission.student_id),
+            shown(o.submission.student_id),
             score,
-            escape(o.late_note) or "",
+            shown(o.late_note) or "",
             status,
             f"{o.seconds:.1f}" if o.seconds else "",
-            escape(o.message),
+            shown(o.message),
         )
     for problem in intake.problems:
+        colour = {"ignored": "dim", "warning": "yellow"}.get(problem.status, "red")
         table.add_row(
-            "[red]?[/red]",
+            "[red]?[/red]" if problem.status != "warning" else "",
             "—",
             "",
-            "[red]not graded[/red]",
+            f"[{colour}]{shown(problem.status)}[/{colour}]",
             "",
-            escape(f"{problem.source}: {problem.message}"),
+            shown(f"{problem.source}: {problem.message}"),
         )
     for older in intake.skipped:
         table.add_row(
-            escape(older.student_id), "—", "", "[dim]older file[/dim]", "", escape(older.source)
+            shown(older.student_id), "—", "", "[dim]older file[/dim]", "", shown(older.source)
         )
     console.print(table)
     console.print(
@@ -153,26 +183,26 @@ def print_single(console: Console, results_json: Path) -> None:
         mark = "green" if test["score"] >= test["max_score"] else "red"
         points = f"[{mark}]{test['score']:g}/{test['max_score']:g}[/{mark}]"
         table.add_row(
-            escape(test["name"]), points, test["visibility"], escape(test["output"][:200])
+            shown(test["name"]), points, test["visibility"], shown(test["output"][:200], lines=True)
         )
     console.print(table)
-    console.print(escape(data.get("output", "")))
+    console.print(shown(data.get("output", ""), lines=True))
     backend = extra.get("backend", "?")
     console.print(
-        f"[dim]sandbox: {escape(backend)}; limits: {escape(json.dumps(extra.get('limits', {})))}[/dim]"
+        f"[dim]sandbox: {shown(backend)}; limits: {shown(json.dumps(extra.get('limits', {})))}[/dim]"
     )
     if extra.get("backend_warning"):
-        console.print(f"[bold yellow]warning: {escape(extra['backend_warning'])}[/bold yellow]")
+        console.print(f"[bold yellow]warning: {shown(extra['backend_warning'])}[/bold yellow]")
 
 
 def print_report(console: Console, report: Report) -> None:
     """The instructor's summary of one assignment; the files hold the full lists."""
     statuses = Counter(s.status for s in report.submissions)
     console.print(
-        f"[bold]{escape(report.assignment)}[/bold]: {len(report.submissions)} students, "
+        f"[bold]{shown(report.assignment)}[/bold]: {len(report.submissions)} students, "
         f"mean {format_points(report.mean())}, median {format_points(report.median())} "
         f"of {format_points(report.max_points)}; status: "
-        + ", ".join(f"{escape(k)} {n}" for k, n in sorted(statuses.items()))
+        + ", ".join(f"{shown(k)} {n}" for k, n in sorted(statuses.items()))
     )
     rates = Table(title="Pass rates (full marks)")
     for name in ("question", "test", "visibility", "full marks", "rate", "mean points"):
@@ -180,8 +210,8 @@ def print_report(console: Console, report: Report) -> None:
     for r in report.pass_rates:
         style = "bold" if not r.test else ""
         rates.add_row(
-            escape(r.question) if not r.test else "",
-            escape(r.test) or "[dim]all tests[/dim]",
+            shown(r.question) if not r.test else "",
+            shown(r.test) or "[dim]all tests[/dim]",
             {"visible": "public", "after_published": "hidden"}.get(r.visibility, ""),
             f"{r.full_marks}/{r.students}",
             f"{r.rate:.0%}",
@@ -196,7 +226,7 @@ def print_report(console: Console, report: Report) -> None:
         console.print("Every notebook ran within its limits.")
     _print_similar(console, report)
     for name, path in report.files.items():
-        console.print(f"[dim]{name}:[/dim] {escape(str(path))}")
+        console.print(f"[dim]{name}:[/dim] {shown(str(path))}")
 
 
 def _submissions_table(console: Console, title: str, rows: list[LatestSubmission]) -> None:
@@ -205,8 +235,8 @@ def _submissions_table(console: Console, title: str, rows: list[LatestSubmission
         table.add_column(name, justify="left" if name in ("student", "status") else "right")
     for s in rows:
         table.add_row(
-            escape(s.student_id),
-            escape(s.status),
+            shown(s.student_id),
+            shown(s.status),
             format_points(s.points),
             f"{s.seconds:.1f}" if s.seconds is not None else "—",
             str(s.notebook_errors),
@@ -223,7 +253,7 @@ def _print_similar(console: Console, report: Report) -> None:
     if report.without_code:
         console.print(
             f"[dim]No stored code (not a notebook, or graded before code was kept): "
-            f"{escape(', '.join(report.without_code))}[/dim]"
+            f"{shown(', '.join(report.without_code))}[/dim]"
         )
     if not report.similar:
         console.print(f"No pairs with near-identical code (similarity ≥ {report.threshold:g}).")
@@ -233,8 +263,8 @@ def _print_similar(console: Console, report: Report) -> None:
         table.add_column(name, justify="right" if name != "student" else "left")
     for p in report.similar:
         table.add_row(
-            escape(p.student_a),
-            escape(p.student_b),
+            shown(p.student_a),
+            shown(p.student_b),
             f"{p.ratio:.3f}",
             f"{p.tokens_a} / {p.tokens_b}",
         )

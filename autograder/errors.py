@@ -28,3 +28,7 @@ class SubmissionError(AutograderError):
 
 class SandboxError(AutograderError):
     """No isolation backend can start, or the sandbox failed for a reason outside the submission."""
+
+
+class OutputPathError(AutograderError):
+    """An output path given on the command line (--out, --csv) cannot be written."""

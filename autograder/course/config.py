@@ -6,15 +6,19 @@ from __future__ import annotations
 import os
 import re
 import runpy
+import signal
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from autograder.errors import ConfigError
 
 CONFIG_NAME = "course_config.py"
+CONFIG_SECONDS_ENV = "AUTOGRADER_CONFIG_SECONDS"
+DEFAULT_LOAD_SECONDS = 10.0  # a real config loads in milliseconds
 COMPONENT_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 LATE_KINDS = ("per_day", "none", "reject")
 COMPONENT_KEYS = {"id", "title", "max_points", "deadline"}
@@ -91,16 +95,63 @@ def find_course_root(start: Path | None = None) -> Path:
     )
 
 
-def load_course(root: Path) -> Course:
-    """Read and validate root/course_config.py."""
+def load_course(root: Path, *, seconds: float | None = None) -> Course:
+    """Read and validate root/course_config.py. Running it takes at most `seconds`
+    (default: $AUTOGRADER_CONFIG_SECONDS, else 10), so a file that loops says so."""
     path = root / CONFIG_NAME
     if not path.is_file():
         raise ConfigError(f"{path}: not found")
+    limit = _load_seconds() if seconds is None else seconds
     try:
-        values = runpy.run_path(str(path))
+        values = _run_with_time_limit(path, limit)
+    except _LoadTimeout:
+        raise ConfigError(
+            f"{path}: still running after {limit:g} s (an endless loop?); "
+            f"set {CONFIG_SECONDS_ENV} to allow longer"
+        ) from None
+    except SystemExit as exc:
+        raise ConfigError(
+            f"{path}: calls sys.exit({exc.code!r}); the file should only set values"
+        ) from None
     except Exception as exc:  # the instructor's file: any error in it is a config error
         raise ConfigError(f"{path}: cannot be loaded: {type(exc).__name__}: {exc}") from None
     return parse_course(values, root)
+
+
+class _LoadTimeout(BaseException):
+    """Raised into course_config.py when it runs too long; a BaseException so that an
+    `except Exception` in the file does not swallow it."""
+
+
+def _load_seconds() -> float:
+    raw = os.environ.get(CONFIG_SECONDS_ENV, "")
+    if not raw:
+        return DEFAULT_LOAD_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < 3600:
+        raise ConfigError(f"{CONFIG_SECONDS_ENV}={raw!r}: expected seconds between 0 and 3600")
+    return seconds
+
+
+def _run_with_time_limit(path: Path, seconds: float) -> dict[str, Any]:
+    """runpy.run_path, interrupted by SIGALRM after `seconds`. Signals reach only the main
+    thread; elsewhere (never the CLI) the file runs without a limit."""
+    if threading.current_thread() is not threading.main_thread():
+        return runpy.run_path(str(path))
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _LoadTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return runpy.run_path(str(path))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def parse_course(values: dict[str, Any], root: Path) -> Course:
@@ -146,15 +197,16 @@ def _require(values: dict[str, Any], name: str) -> Any:
 
 
 def _points(value: Any, field: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise ConfigError(f"{field}: expected a number, got {value!r}")
+    """A number from the config, checked by the one points parser (finite, not huge, at most
+    two decimals); its sign and range are checked by the caller, naming the field."""
+    from autograder.course.scheme import PointsError, parse_points  # scheme builds on Course
+
     try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise ConfigError(f"{field}: expected a number, got {value!r}") from None
-    if not number.is_finite():
-        raise ConfigError(f"{field}: expected a finite number, got {value!r}")
-    return number
+        number = parse_points(value, signed=True)
+    except PointsError as exc:
+        raise ConfigError(f"{field}: expected a number of points: {exc}") from None
+    whole = number.to_integral_value()
+    return whole if number == whole else number.normalize()
 
 
 def _component(raw: Any, field: str, default_policy: LatePolicy) -> Component:

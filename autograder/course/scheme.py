@@ -8,11 +8,14 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from autograder.course.config import Component, Course
+if TYPE_CHECKING:  # config.py parses its numbers with parse_points below
+    from autograder.course.config import Component, Course
 
 POINTS_QUANTUM = Decimal("0.01")  # scores are kept to hundredths of a point
+LARGEST_POINTS = Decimal(1_000_000)  # no course value comes near; 1e309 is a typo
+MAX_POINTS_TEXT = 40  # characters; a longer "number" is pasted junk
 ONE_DAY = timedelta(days=1)
 
 
@@ -20,19 +23,27 @@ class PointsError(ValueError):
     """A value that is not an acceptable number of points."""
 
 
-def parse_points(value: Any, *, maximum: Decimal | None = None) -> Decimal:
-    """Points given by a person: a number with at most two decimals, within 0..maximum.
-    Accepts a decimal comma ("12,5"), as Russian spreadsheets write it."""
-    text = str(value).strip().replace(",", ".") if not isinstance(value, Decimal) else value
+def parse_points(value: Any, *, maximum: Decimal | None = None, signed: bool = False) -> Decimal:
+    """Points given by a person (command line, CSV, course_config.py): a number with at most
+    two decimals, within 0..maximum (any sign when `signed`, for config values checked
+    later). Accepts a decimal comma ("12,5"), as Russian spreadsheets write it. The one
+    parser for points: every refusal is a PointsError with the same wording everywhere."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise PointsError(f"{value!r} is not a number")
+    text = value if isinstance(value, Decimal) else str(value).strip().replace(",", ".")
+    if isinstance(text, str) and len(text) > MAX_POINTS_TEXT:
+        raise PointsError(f"{text[:20]!r}... is not a number (too long)")
     try:
         points = Decimal(text)
     except InvalidOperation:
         raise PointsError(f"{value!r} is not a number") from None
     if not points.is_finite():
         raise PointsError(f"{value!r} is not a finite number")
+    if abs(points) > LARGEST_POINTS:  # before quantize(), which cannot hold 1e309
+        raise PointsError(f"{value!r} is too large (at most {LARGEST_POINTS})")
     if points != points.quantize(POINTS_QUANTUM, rounding=ROUND_HALF_UP):
         raise PointsError(f"{value!r} has more than two decimal places")
-    if points < 0 or (maximum is not None and points > maximum):
+    if not signed and (points < 0 or (maximum is not None and points > maximum)):
         upper = f"..{maximum}" if maximum is not None else " or more"
         raise PointsError(f"{value} is outside 0{upper}")
     return points.quantize(POINTS_QUANTUM) + 0  # + 0 turns -0.00 into 0.00

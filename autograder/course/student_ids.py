@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 MAX_LENGTH = 128
+MAX_BYTES = 240  # UTF-8; the id names a folder (OUT/<id>/), and file names stop at 255 bytes
 # Letters (Cyrillic included) and digits, with . _ - @ and inner spaces; no leading dot.
 _SAFE = re.compile(r"^[^\W_][\w.@ -]*$")
 
@@ -21,6 +22,8 @@ def check_student_id(raw: str) -> str:
         raise StudentIdError("empty student id")
     if len(student_id) > MAX_LENGTH:
         raise StudentIdError(f"student id longer than {MAX_LENGTH} characters")
+    if len(student_id.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise StudentIdError(f"student id longer than {MAX_BYTES} bytes: too long for a file name")
     if not _SAFE.match(student_id) or student_id != student_id.strip(". "):
         raise StudentIdError(
             f"{raw!r} is not a safe student id (letters, digits, '.', '_', '-', '@', spaces)"

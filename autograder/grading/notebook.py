@@ -15,7 +15,9 @@ import importlib
 import importlib.util
 import json
 import os
+import re
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -50,6 +52,8 @@ from autograder.grading.sandbox import Sandbox
 
 NOTEBOOK_MAX_BYTES = 100 * 2**20  # larger files are refused before parsing
 CELLS_FILE = ".grader-cells.json"
+# json.loads joins valid surrogate pairs, so any surrogate left in a str is a lone one
+_UNSAFE_CHARS = re.compile("[\x00\ud800-\udfff]")
 MAX_RESTARTS = 2  # fresh workers after one died or hung mid-test
 LOST_STATUS = {"timeout": "timeout", "memory": "memory", "crashed": "crashed"}
 LOST_MESSAGES = {
@@ -69,14 +73,11 @@ class BadNotebook(Exception):
 
 def read_code_cells(path: Path) -> list[dict[str, Any]]:
     """[{index, source}] of the notebook's code cells; outputs are dropped before anything
-    else looks at it. Raises BadNotebook."""
-    try:
-        size = path.stat().st_size
-        if size > NOTEBOOK_MAX_BYTES:
-            raise BadNotebook(f"файл слишком большой ({size // 2**20} МБ); очистите вывод ячеек")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BadNotebook(f"файл не читается ({exc.strerror})") from None
+    else looks at it. The one place that makes a notebook's text safe: only a regular file
+    is opened, and lone surrogates or NUL characters in code are replaced by U+FFFD (the
+    cell then fails by itself, or runs if the junk was in a comment or string). Raises
+    BadNotebook."""
+    raw = _read_regular_file(path)
     if not raw.strip():
         raise BadNotebook("файл пустой")
     try:
@@ -85,9 +86,15 @@ def read_code_cells(path: Path) -> list[dict[str, Any]]:
         raise BadNotebook("это не ноутбук: файл не является JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise BadNotebook("это не ноутбук Jupyter: нет списка ячеек")
-    if data.get("nbformat") != 4:
+    if data.get("nbformat") != 4 or isinstance(data.get("nbformat"), bool):
         raise BadNotebook(
-            f"формат ноутбука nbformat {data.get('nbformat')!r} не поддерживается; "
+            f"формат ноутбука nbformat {_shown(data.get('nbformat'))} не поддерживается; "
+            "откройте файл в JupyterLab и сохраните заново"
+        )
+    minor = data.get("nbformat_minor")
+    if isinstance(minor, bool) or not isinstance(minor, int) or minor < 0:
+        raise BadNotebook(
+            f"ноутбук повреждён (nbformat_minor {_shown(minor)} — не номер версии); "
             "откройте файл в JupyterLab и сохраните заново"
         )
     for cell in data["cells"]:
@@ -100,18 +107,51 @@ def read_code_cells(path: Path) -> list[dict[str, Any]]:
         with warnings.catch_warnings():  # missing cell ids: nbformat only warns and fixes them
             warnings.simplefilter("ignore")
             nbformat.validate(notebook)
-    except (nbformat.ValidationError, ValueError, TypeError, AttributeError) as exc:
-        reason = str(getattr(exc, "message", exc)).splitlines()[0][:200]
-        raise BadNotebook(f"ноутбук повреждён ({reason})") from None
-    return [
-        {"index": i, "source": _text(cell.source)}
-        for i, cell in enumerate(notebook.cells, start=1)
-        if cell.cell_type == "code"
-    ]
+        cells = [
+            {"index": i, "source": _safe_text(_text(cell.source))}
+            for i, cell in enumerate(notebook.cells, start=1)
+            if cell.cell_type == "code"
+        ]
+    except Exception as exc:  # nbformat on untrusted JSON: any failure means a damaged file
+        reason = _safe_text(str(getattr(exc, "message", exc)) or type(exc).__name__)
+        raise BadNotebook(f"ноутбук повреждён ({reason.splitlines()[0][:200]})") from None
+    return cells
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The file's bytes, opened only if it is a regular file (a FIFO or device named
+    *.ipynb would block or never end) and no larger than NOTEBOOK_MAX_BYTES."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise BadNotebook(f"файл не читается ({exc.strerror})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > NOTEBOOK_MAX_BYTES:
+        os.close(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadNotebook("это не файл (папка, канал или устройство)")
+        raise BadNotebook(
+            f"файл слишком большой ({info.st_size // 2**20} МБ); очистите вывод ячеек"
+        )
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return handle.read(NOTEBOOK_MAX_BYTES + 1)
+        except OSError as exc:
+            raise BadNotebook(f"файл не читается ({exc.strerror})") from None
+
+
+def _safe_text(text: str) -> str:
+    """`text` with lone surrogates and NUL characters replaced by U+FFFD, so that it can be
+    encoded, stored and shown."""
+    return _UNSAFE_CHARS.sub("\ufffd", text)
 
 
 def _text(source: str | list[str]) -> str:
     return source if isinstance(source, str) else "".join(source)
+
+
+def _shown(value: Any) -> str:
+    return _safe_text(repr(value))[:40]
 
 
 def load_test_files(bundle: Bundle) -> list[ExceptionTestFile]:
