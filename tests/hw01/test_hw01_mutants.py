@@ -33,3 +33,8 @@ def test_mutant_loses_points_on_its_question(mutant, assigned, solution_cells, s
     assert harness.lost_points(results).get(mutant.question, 0.0) > 0, (
         f"{mutant.name} ({mutant.description}) keeps full marks on {mutant.question}"
     )
+
+
+def test_readme_lists_every_mutant():
+    readme = (harness.REPO_ROOT / "solutions" / "hw01" / "README.md").read_text(encoding="utf-8")
+    assert [m.name for m in MUTANTS if f"`{m.name}`" not in readme] == []
