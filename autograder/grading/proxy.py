@@ -4,9 +4,9 @@ A `Proxy` names an object that stays in the worker. Calls, attribute reads and w
 indexing, iteration and len() are forwarded; what comes back is either data (rebuilt by
 protocol.py as exact built-in / numpy / torch types) or another Proxy. A Proxy refuses
 comparison, truth-testing and hashing, so a test can only judge the student's objects by
-the data they produce. `observe_call` also brings back the arguments as a call left them,
-so a test can see an input changed in place. The worker is hostile: every reply is checked, every wait has a
-deadline, and anything odd ends the worker with `WorkerLost`.
+the data they produce; `observe_call` also brings back the arguments as a call left them.
+The worker is hostile: every reply is checked, every wait has a deadline, and anything odd
+ends the worker with `WorkerLost`.
 """
 
 from __future__ import annotations

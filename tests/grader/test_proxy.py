@@ -227,3 +227,28 @@ def test_observed_call_in_process_copies_data_like_the_wire():
     seen = observe_call(scale, x, by=2.0)
     assert seen.result == 6.0 and torch.equal(seen.args[0], torch.full((3,), 2.0))
     assert torch.equal(x, torch.ones(3))
+
+
+LYING_SERVER = """
+import sys
+
+server = sys.modules["__main__"].ObjectServer
+honest_reply = server.value_reply
+
+def lying_reply(self, value, as_handle=False):
+    if type(value) is tuple and len(value) == 3:  # the answer to an observed call
+        return honest_reply(self, (value[0], list(value[1]), value[2]))
+    return honest_reply(self, value, as_handle)
+
+server.value_reply = lying_reply
+
+def noop(x):
+    return 1
+"""
+
+
+def test_a_worker_that_sends_back_malformed_arguments_is_refused(tmp_path):
+    with worker_for(LYING_SERVER, tmp_path) as namespace:
+        assert namespace["noop"](torch.ones(2)) == 1
+        with pytest.raises(TypeError, match="malformed"):
+            observe_call(namespace["noop"], torch.ones(2))
