@@ -1,14 +1,17 @@
 """Runtime of hw01 against its budgets, on one torch thread as the grader runs it.
 
-    PYTHONPATH=. python bench/hw01_runtime.py
+    PYTHONPATH=. python bench/hw01_runtime.py [--sandbox]
 
 Prints the wall time of executing the solution notebook and of every test case (hidden
-ones summed separately), each beside its budget and as a ratio of it. Informational only:
-nothing fails here.
+ones summed separately), each beside its budget and as a ratio of it. With --sandbox the
+test cases also run as in production, in the grader's process against proxies of a
+sandboxed worker that executed the notebook, and the proxied times are printed as a ratio
+of the in-process ones measured in the same run. Informational only: nothing fails here.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -59,13 +62,52 @@ def time_cases(tests_dir: Path, namespace: dict) -> list[tuple[str, bool, float,
     return rows
 
 
+def time_proxied_cases(tests_dir: Path, notebook: Path) -> list[tuple[str, bool, float, bool]]:
+    """The test cases against proxies of a sandboxed worker, as `autograder grade` runs them."""
+    from autograder.grading.bundle import write_bundle_json
+    from autograder.grading.limits import Limits
+    from autograder.grading.notebook import WorkerSession, read_code_cells
+    from autograder.grading.proxy import StudentNamespace
+
+    bundle = write_bundle_json(
+        tests_dir.parent, assignment="hw01", notebook="hw01.ipynb", max_points=15, questions={}
+    )
+    session = WorkerSession(bundle, read_code_cells(notebook), Limits(), "auto")
+    rows = []
+    try:
+        session.start()
+        env = StudentNamespace(session.ready_client())
+        for path in harness.question_files(tests_dir):
+            for case in ExceptionTestFile.from_file(str(path)).test_cases:
+                start = time.perf_counter()
+                try:
+                    case.body.call_func(env)
+                    passed = True
+                except Exception:
+                    passed = False
+                rows.append(
+                    (case.body.test_func.__name__, case.hidden, time.perf_counter() - start, passed)
+                )
+    finally:
+        session.stop()
+    return rows
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sandbox", action="store_true", help="also time the tests via proxies")
+    args = parser.parse_args()
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as tmp:
         assigned = harness.assign(harness.MASTER, Path(tmp) / "dist")
         cells = harness.code_cells(assigned.autograder_notebook)
         namespace, cell_times = time_cells(cells)
         cases = time_cases(assigned.autograder_tests, namespace)
+        proxied = (
+            time_proxied_cases(assigned.autograder_tests, assigned.autograder_notebook)
+            if args.sandbox
+            else []
+        )
 
     notebook = sum(t for t, _ in cell_times)
     hidden = [c for c in cases if c[1]]
@@ -81,6 +123,17 @@ def main() -> None:
         f"{'public tests (' + str(len(public)) + ' cases)':<44} {sum(c[2] for c in public):7.2f} s"
     )
     failed = [c[0] for c in cases if not c[3]]
+    if proxied:
+        seconds = sum(c[2] for c in proxied if c[1])
+        ratio = seconds / max(sum(c[2] for c in hidden), 1e-9)
+        print(
+            line("hidden tests through proxies", seconds, HIDDEN_BUDGET),
+            f" {ratio:.1f}x in-process",
+        )
+        in_process = {c[0]: c[2] for c in cases}
+        for name, _, took, _ in sorted((c for c in proxied if c[1]), key=lambda c: -c[2])[:5]:
+            print(f"{line('    ' + name, took, CASE_BUDGET)}  {took / in_process[name]:.1f}x")
+        failed += [f"{c[0]} (proxied)" for c in proxied if not c[3]]
     if failed:
         print("FAILED test cases:", ", ".join(failed))
 

@@ -14,6 +14,10 @@ raw buffers that follow. Values inside a message are tagged JSON nodes:
     {"$": "slice", "v": [start, stop, step]}, {"$": "ellipsis"}
     {"$": "handle", "id": n, "type": name} an object that stays in the worker
 
+Requests are `{"seq", "op", ...}` messages, op one of get, getattr, setattr, call,
+getitem, setitem, len, iter, next; a call with `"back": true` is answered with the tuple
+`(result, args, kwargs)`, the arguments as the call left them (proxy.observe_call).
+
 No pickle, marshal or eval in either direction. The decoder rebuilds exact built-in,
 numpy and torch base types, so a subclass in the worker cannot reach the trusted side,
 and it rejects anything malformed with ProtocolError (caps on size, depth and counts).

@@ -4,8 +4,9 @@ A `Proxy` names an object that stays in the worker. Calls, attribute reads and w
 indexing, iteration and len() are forwarded; what comes back is either data (rebuilt by
 protocol.py as exact built-in / numpy / torch types) or another Proxy. A Proxy refuses
 comparison, truth-testing and hashing, so a test can only judge the student's objects by
-the data they produce. The worker is hostile: every reply is checked, every wait has a
-deadline, and anything odd ends the worker with `WorkerLost`.
+the data they produce; `observe_call` also brings back the arguments as a call left them.
+The worker is hostile: every reply is checked, every wait has a deadline, and anything odd
+ends the worker with `WorkerLost`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import builtins
 import os
 import select
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -292,6 +294,16 @@ class Proxy:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._ask("call", (args, kwargs))
 
+    def __observe_call__(self, args: tuple, kwargs: dict[str, Any]) -> Observed:
+        # "back": the worker replies with (result, args, kwargs) as they are after the call
+        reply = self._ask("call", (args, kwargs), back=True)
+        if type(reply) is not tuple or len(reply) != 3:
+            raise TypeError("the arguments after the call are too large to send back")
+        result, args_after, kwargs_after = reply
+        if type(args_after) is not tuple or type(kwargs_after) is not dict:
+            raise TypeError("the worker sent back malformed arguments")
+        return Observed(result, args_after, kwargs_after)
+
     def __getitem__(self, key: Any) -> Any:
         return self._ask("getitem", key)
 
@@ -329,6 +341,50 @@ class Proxy:
         # Release with the next request, never from here: __del__ may run mid-request.
         client = object.__getattribute__(self, "_client")
         client.pending_release.append(object.__getattribute__(self, "_handle").id)
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What `observe_call` saw: the result and the arguments as they were after the call."""
+
+    result: Any
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+
+def observe_call(func: Any, *args: Any, **kwargs: Any) -> Observed:
+    """Call `func` and also get back its arguments as the call left them (for hidden tests).
+
+    Arguments reach the student's code as copies, so a function that changes its input in
+    place, or accumulates a gradient on it, cannot be seen from the caller's own tensors.
+    For a proxy the worker sends the copies back after the call (data as data, objects as
+    proxies). For anything else (otter or a test run in-process) the data arguments are
+    copied the same way before the call, so a test behaves alike in both places.
+    """
+    hook = getattr(type(func), "__observe_call__", None)
+    if hook is not None:
+        return hook(func, args, kwargs)
+    args, kwargs = _copy_data(args), _copy_data(kwargs)
+    return Observed(func(*args, **kwargs), args, kwargs)
+
+
+def _copy_data(value: Any) -> Any:
+    """Data copied as the wire would copy it (tensors keep requires_grad and .grad);
+    other objects are passed as they are, like handles."""
+    if type(value) in (list, tuple):
+        return type(value)(_copy_data(v) for v in value)
+    if type(value) is dict:
+        return {k: _copy_data(v) for k, v in value.items()}
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.Tensor):
+        twin = value.detach().clone().requires_grad_(value.requires_grad)
+        if value.is_leaf and value.grad is not None:
+            twin.grad = value.grad.detach().clone()
+        return twin
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.ndarray):
+        return value.copy()
+    return value
 
 
 class StudentNamespace(Mapping[str, Any]):

@@ -309,7 +309,10 @@ class ObjectServer:
         value = decode_value(message["v"], buffers, self.lookup) if "v" in message else None
         if op == "call":
             args, kwargs = value
-            return self.value_reply(target(*args, **kwargs))
+            result = target(*args, **kwargs)
+            if message.get("back") is True:  # observe_call: the arguments as the call left them
+                return self.value_reply((result, tuple(args), kwargs))
+            return self.value_reply(result)
         if op == "iter":
             return self.value_reply(iter(target), as_handle=True)
         simple = {

@@ -14,7 +14,13 @@ import torch
 from conftest import running_worker
 
 from autograder.grading.bundle import write_bundle_json
-from autograder.grading.proxy import Proxy, StudentError, StudentNamespace, WorkerLost
+from autograder.grading.proxy import (
+    Proxy,
+    StudentError,
+    StudentNamespace,
+    WorkerLost,
+    observe_call,
+)
 
 NOTEBOOK = '''
 import numpy as np
@@ -49,6 +55,20 @@ class HalfFloat(float):
     def __eq__(self, other):
         return True
     __hash__ = float.__hash__
+
+def scale_in_place(t, by=2.0):
+    t.mul_(by)
+    return "done"
+
+def square_norm_backward(w):
+    (w * w).sum().backward()
+    return float(w.grad.sum())
+
+def append_to(items, value):
+    items.append(value)
+
+def keep(obj):
+    return None
 
 counter = Counter()
 model = torch.nn.Linear(2, 1)
@@ -170,3 +190,66 @@ def test_a_call_past_the_deadline_loses_the_worker_for_good(tmp_path):
         namespace.client.deadline = None
         with pytest.raises(WorkerLost):
             namespace.client.get("spin")
+
+
+def test_observed_call_sends_back_arguments_as_the_call_left_them(worker):
+    x = torch.ones(2, 3)
+    seen = observe_call(worker["scale_in_place"], x, by=3.0)
+    assert seen.result == "done"
+    assert type(seen.args[0]) is torch.Tensor and torch.equal(seen.args[0], torch.full((2, 3), 3.0))
+    assert seen.kwargs == {"by": 3.0}
+    assert torch.equal(x, torch.ones(2, 3)), "the caller's tensor is never touched"
+    items = [1, 2]
+    assert observe_call(worker["append_to"], items, 5).args == ([1, 2, 5], 5)
+    assert items == [1, 2]
+
+
+def test_observed_call_shows_gradients_accumulated_on_an_argument(worker):
+    w = torch.tensor([1.0, -2.0], requires_grad=True)
+    seen = observe_call(worker["square_norm_backward"], w)
+    assert seen.result == -2.0
+    assert torch.equal(seen.args[0].grad, torch.tensor([2.0, -4.0]))
+    assert w.grad is None
+
+
+def test_observed_call_keeps_the_students_objects_as_proxies(worker):
+    seen = observe_call(worker["keep"], worker["model"])
+    assert seen.result is None and type(seen.args[0]) is Proxy
+    assert seen.args[0].weight.shape == (1, 2)
+
+
+def test_observed_call_in_process_copies_data_like_the_wire():
+    def scale(t, by):
+        t.mul_(by)
+        return t.sum().item()
+
+    x = torch.ones(3, requires_grad=False)
+    seen = observe_call(scale, x, by=2.0)
+    assert seen.result == 6.0 and torch.equal(seen.args[0], torch.full((3,), 2.0))
+    assert torch.equal(x, torch.ones(3))
+
+
+LYING_SERVER = """
+import gc
+
+# the worker's own request server (IPython has replaced sys.modules["__main__"])
+server = next(o for o in gc.get_objects() if isinstance(o, type) and o.__name__ == "ObjectServer")
+honest_reply = server.value_reply
+
+def lying_reply(self, value, as_handle=False):
+    if type(value) is tuple and len(value) == 3:  # the answer to an observed call
+        return honest_reply(self, (value[0], list(value[1]), value[2]))
+    return honest_reply(self, value, as_handle)
+
+server.value_reply = lying_reply
+
+def noop(x):
+    return 1
+"""
+
+
+def test_a_worker_that_sends_back_malformed_arguments_is_refused(tmp_path):
+    with worker_for(LYING_SERVER, tmp_path) as namespace:
+        assert namespace["noop"](torch.ones(2)) == 1
+        with pytest.raises(TypeError, match="malformed"):
+            observe_call(namespace["noop"], torch.ones(2))

@@ -90,6 +90,18 @@ class Proxy:
         result = self._t()(*to_worker(args), **to_worker(kwargs))
         return to_trusted(result)
 
+    def __observe_call__(self, args: tuple, kwargs: dict[str, Any]) -> Any:
+        """As the worker answers observe_call: the arguments as the call left them."""
+        from autograder.grading.proxy import Observed
+
+        worker_args, worker_kwargs = to_worker(args), to_worker(kwargs)
+        result = self._t()(*worker_args, **worker_kwargs)
+        return Observed(
+            to_trusted(result),
+            tuple(to_trusted(a) for a in worker_args),
+            {k: to_trusted(v) for k, v in worker_kwargs.items()},
+        )
+
     def __getattr__(self, name: str) -> Any:
         return to_trusted(getattr(self._t(), name))
 

@@ -1,0 +1,40 @@
+"""Every hw01 mutant loses points on the question it targets; the reference keeps full marks.
+
+One execution of the reference solution (the session fixture) serves all mutants: each is
+built by re-executing the definition cells with one change (and any answer cell it names)."""
+
+from __future__ import annotations
+
+import otter_harness as harness
+import pytest
+from mutants import MUTANTS
+from mutation.harness import KINDS, apply_mutant, catalogue_problems
+
+QUESTIONS = [f"q{i}" for i in range(1, 15)]
+
+
+def test_mutant_catalogue_is_complete():
+    assert catalogue_problems(MUTANTS, QUESTIONS, per_question=3) == []
+    assert len(MUTANTS) >= 60
+    assert {m.kind for m in MUTANTS} == set(KINDS), "every blind-spot kind has a mutant"
+
+
+def test_reference_keeps_full_marks_on_every_question(solution_results):
+    assert harness.lost_points(solution_results) == {}
+    assert harness.total(solution_results) == 15.0
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def test_mutant_loses_points_on_its_question(mutant, assigned, solution_cells, solution_run):
+    run = apply_mutant(mutant, solution_cells, solution_run.namespace)
+    assert run.errors == [], "the mutated submission should still run"
+    results = harness.grade(assigned.autograder_tests, run.namespace, questions={mutant.question})
+    assert results, f"no tests for {mutant.question}"
+    assert harness.lost_points(results).get(mutant.question, 0.0) > 0, (
+        f"{mutant.name} ({mutant.description}) keeps full marks on {mutant.question}"
+    )
+
+
+def test_readme_lists_every_mutant():
+    readme = (harness.REPO_ROOT / "solutions" / "hw01" / "README.md").read_text(encoding="utf-8")
+    assert [m.name for m in MUTANTS if f"`{m.name}`" not in readme] == []

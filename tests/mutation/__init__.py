@@ -1,0 +1,1 @@
+"""Mutation testing of homework masters: plausible wrong solutions, each caught by its question."""

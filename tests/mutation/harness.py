@@ -1,0 +1,254 @@
+"""Mutation harness shared by every homework's tests.
+
+A mutant is data: a named change of ONE definition (function or class) or ONE answer cell
+of the reference solution, with a one-line description of the student's mistake and the
+question whose tests must catch it. The harness builds the mutated submission from ONE
+execution of the reference (definition cells are cheap to re-execute; answer cells that
+train models are re-executed only when a mutant names them) and grades the targeted
+question with the trusted otter test files, in-process.
+
+    reference = execute(cells)                           # once per session
+    run = apply_mutant(mutant, cells, reference.namespace)
+    result = grade(tests_dir, run.namespace, questions={mutant.question})
+
+`catalogue_problems` keeps a homework's list honest (unique names, one-line descriptions,
+known questions and kinds, enough mutants per question).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import traceback
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from otter.test_files.exception_test import ExceptionTestFile
+
+Edit = tuple[str, str]  # (old, new): every occurrence of old inside the target becomes new
+
+_DEFINITION_NODES = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
+
+# The blind spots a homework's mutants should cover (issue #11); a mutant names one.
+KINDS = {
+    "formula": "a wrong formula, axis, reduction, shape or dtype",
+    "loop": "training-loop behaviour: batches, shuffling, seeds, ignored arguments, history",
+    "mode": "train()/eval() handled wrongly",
+    "tolerance": "a mistake only a tight tolerance, a scaled input or a degenerate input shows",
+    "outcome": "a procedure that still reaches the quality threshold",
+    "graph": "autograd hygiene: graphs kept, gradients leaking, in-place ops breaking backward",
+    "in_place": "an effect on the caller's data (input changed in place, gradient accumulated)",
+}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One plausible wrong solution: `edits` applied inside `target`.
+
+    `target` names a top-level function or class of a definition cell, or is a snippet that
+    occurs in exactly one answer cell (a cell that computes something, e.g. trains a model).
+    `rerun` are snippets of further cells to execute again afterwards (models trained with
+    the mutated code)."""
+
+    name: str
+    question: str
+    description: str
+    kind: str
+    target: str
+    edits: tuple[Edit, ...]
+    rerun: tuple[str, ...] = ()
+
+
+@dataclass
+class Execution:
+    """What executing cells left behind: the namespace and the cells that failed."""
+
+    namespace: dict[str, Any]
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One otter test case after a run."""
+
+    question: str
+    name: str  # the test function's name, unique across the homework
+    points: float
+    hidden: bool
+    passed: bool
+    message: str
+
+    @property
+    def score(self) -> float:
+        return self.points if self.passed else 0.0
+
+
+# ---------------------------------------------------------------- running cells and tests
+
+
+def execute(cells: Iterable[str], namespace: dict[str, Any] | None = None) -> Execution:
+    """Exec each cell into one namespace; a failing cell is recorded and skipped."""
+    run = Execution({} if namespace is None else namespace)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        for index, source in enumerate(cells):
+            try:
+                exec(compile(source, f"<cell {index}>", "exec"), run.namespace)
+            except Exception:
+                run.errors.append((index, traceback.format_exc(limit=-3)))
+    return run
+
+
+def question_files(tests_dir: Path) -> list[Path]:
+    """Test files in question order (q1, q2, ..., q10, ...)."""
+    return sorted(tests_dir.glob("q*.py"), key=lambda p: int(p.stem[1:]))
+
+
+def grade(
+    tests_dir: Path, namespace: Mapping[str, Any], questions: Collection[str] | None = None
+) -> list[CaseResult]:
+    """Run the test files (all, or only `questions`) against namespace; one result per case."""
+    results = []
+    env = dict(namespace)
+    for path in question_files(tests_dir):
+        if questions is not None and path.stem not in questions:
+            continue
+        test_file = ExceptionTestFile.from_file(str(path))
+        with contextlib.redirect_stdout(io.StringIO()):
+            test_file.run(env)
+        for outcome in test_file.test_case_results:
+            case = outcome.test_case
+            results.append(
+                CaseResult(
+                    question=test_file.name,
+                    name=case.body.test_func.__name__,
+                    points=float(case.points),
+                    hidden=bool(case.hidden),
+                    passed=bool(outcome.passed),
+                    message=outcome.message or "",
+                )
+            )
+    return results
+
+
+def total(results: Iterable[CaseResult]) -> float:
+    return sum(r.score for r in results)
+
+
+def failed(results: Iterable[CaseResult]) -> set[str]:
+    return {r.name for r in results if not r.passed}
+
+
+def lost_points(results: Iterable[CaseResult]) -> dict[str, float]:
+    """Points lost per question (questions with nothing lost are left out)."""
+    lost: dict[str, float] = {}
+    for r in results:
+        if not r.passed:
+            lost[r.question] = lost.get(r.question, 0.0) + r.points
+    return lost
+
+
+# ---------------------------------------------------------------- building a mutant
+
+
+def is_definition_cell(source: str) -> bool:
+    """A cell that only imports and defines functions/classes: cheap to re-execute."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    return bool(body) and all(isinstance(node, _DEFINITION_NODES) for node in body)
+
+
+def _replace_all(block: str, edits: Sequence[Edit], where: str) -> str:
+    for old, new in edits:
+        if old not in block:
+            raise KeyError(f"{where}: snippet not found: {old!r}")
+        block = block.replace(old, new)
+    return block
+
+
+def edit_definitions(source: str, edits: Mapping[str, Sequence[Edit]]) -> tuple[str, set[str]]:
+    """Apply (old, new) snippet edits inside the top-level `def`/`class` blocks they name.
+
+    Every occurrence of `old` within the block is replaced; an `old` that does not occur
+    raises KeyError, so that a mutant can never silently stop applying."""
+    lines = source.splitlines(keepends=True)
+    hits = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name in edits
+    ]
+    for node in sorted(hits, key=lambda n: n.lineno, reverse=True):
+        block = "".join(lines[node.lineno - 1 : node.end_lineno])
+        lines[node.lineno - 1 : node.end_lineno] = [
+            _replace_all(block, edits[node.name], node.name)
+        ]
+    return "".join(lines), {node.name for node in hits}
+
+
+def cells_containing(cells: Sequence[str], snippet: str) -> list[int]:
+    return [i for i, source in enumerate(cells) if snippet in source]
+
+
+def mutated_cells(mutant: Mutant, cells: Sequence[str]) -> list[str]:
+    """The cells to execute over the reference namespace to get the mutant's submission."""
+    definitions = [i for i, source in enumerate(cells) if is_definition_cell(source)]
+    defines_target = [i for i in definitions if _defines(cells[i], mutant.target)]
+    rerun = []
+    for snippet in mutant.rerun:
+        found = cells_containing(cells, snippet)
+        if not found:
+            raise KeyError(f"{mutant.name}: no cell contains {snippet!r}")
+        rerun += [i for i in found if i not in rerun]
+    if defines_target:
+        if len(defines_target) > 1:
+            raise KeyError(f"{mutant.name}: {mutant.target} is defined in several cells")
+        where = defines_target[0]
+        edited, _ = edit_definitions(cells[where], {mutant.target: mutant.edits})
+        # every definition cell again, so that other functions pick up the mutated one
+        head = [edited if i == where else cells[i] for i in definitions]
+        return head + [cells[i] for i in rerun]
+    answer = cells_containing(cells, mutant.target)
+    if len(answer) != 1:
+        raise KeyError(f"{mutant.name}: {mutant.target!r} names no definition and no single cell")
+    edited = _replace_all(cells[answer[0]], mutant.edits, mutant.name)
+    return [edited] + [cells[i] for i in rerun if i != answer[0]]
+
+
+def _defines(source: str, name: str) -> bool:
+    return any(
+        isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name == name
+        for node in ast.parse(source).body
+    )
+
+
+def apply_mutant(mutant: Mutant, cells: Sequence[str], reference: Mapping[str, Any]) -> Execution:
+    """The reference submission with the mutant applied (reference results reused)."""
+    return execute(mutated_cells(mutant, cells), dict(reference))
+
+
+def catalogue_problems(
+    mutants: Sequence[Mutant], questions: Collection[str], per_question: int = 3
+) -> list[str]:
+    """What is wrong with a homework's list of mutants (empty when all is well)."""
+    problems = []
+    names = Counter(m.name for m in mutants)
+    problems += [f"duplicate mutant name {name}" for name, n in names.items() if n > 1]
+    for m in mutants:
+        if m.question not in questions:
+            problems.append(f"{m.name}: unknown question {m.question}")
+        if m.kind not in KINDS:
+            problems.append(f"{m.name}: unknown kind {m.kind}")
+        if not m.description.strip() or "\n" in m.description:
+            problems.append(f"{m.name}: the description must be one line")
+        if not m.edits:
+            problems.append(f"{m.name}: no edits")
+    counts = Counter(m.question for m in mutants)
+    for q in questions:
+        if counts[q] < per_question:
+            problems.append(f"{q}: {counts[q]} mutants, at least {per_question} wanted")
+    return problems
