@@ -26,6 +26,7 @@ import nbformat
 from otter.test_files.exception_test import ExceptionTestFile
 
 from autograder.errors import ConfigError
+from autograder.grading import cpu_clock
 from autograder.grading.bundle import Bundle
 from autograder.grading.limits import Limits
 from autograder.grading.proxy import (
@@ -135,7 +136,8 @@ class WorkerSession:
         self.client: WorkerClient | None = None
         self.workdir: Path | None = None
         self.starts = 0
-        self.backend, self.warning = "", None
+        self.backend, self.warning, self.mechanism = "", None, ""
+        self.memory_hit = False  # the kernel killed one of its processes for memory
         self.notebook_seconds = 0.0
         self.failure: WorkerLost | None = None  # set once no more workers will be started
         self.first_loss: WorkerLost | None = None
@@ -178,6 +180,7 @@ class WorkerSession:
         try:
             sandbox = Sandbox(self.limits, self.backend_wanted)
             self.backend, self.warning = sandbox.backend, sandbox.warning
+            self.mechanism = sandbox.mechanism
             process = sandbox.spawn(
                 argv, workdir, env=worker_env(self.limits), pass_fds=(request_r, reply_w)
             )
@@ -214,6 +217,7 @@ class WorkerSession:
     def stop(self) -> None:
         if self.client is not None:
             self.client.close()
+            self.memory_hit |= self.client.process.limit_hit() == "memory"
         if self.workdir is not None:
             remove_tree(self.workdir)
             self.workdir = None
@@ -269,7 +273,8 @@ def run_case(session: WorkerSession, question: str, case: Any, limits: Limits) -
     env = StudentNamespace(client)
     client.deadline = time.monotonic() + limits.test_seconds
     try:
-        case.body.call_func(env)
+        with cpu_clock.measuring(client.process):
+            case.body.call_func(env)
         passed = client.lost is None  # a test that swallowed WorkerLost still fails
         hint = "" if client.lost is None else lost_hint(client.lost, limits)
     except WorkerLost as exc:
@@ -376,8 +381,11 @@ def grade_notebook(
     finally:
         session.stop()
     result.backend, result.backend_warning = session.backend, session.warning
+    result.limits_mechanism = session.mechanism
     if session.first_loss is not None:
         result.status = LOST_STATUS.get(session.first_loss.kind, "protocol-error")
+    elif session.memory_hit:  # a process of the notebook was killed, the worker lived on
+        result.status = "memory"
     result.timings = {
         "notebook": round(session.notebook_seconds, 3),
         "tests": round(tests_seconds, 3),

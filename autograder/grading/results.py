@@ -61,6 +61,7 @@ class GradingResult:
     message: str = ""  # extra words for the student about the whole submission
     backend: str = ""  # isolation backend the worker ran under
     backend_warning: str | None = None  # for staff: weaker isolation than wanted
+    limits_mechanism: str = ""  # cgroup-v2 | cgroup-v1 | rlimits: what held memory/processes
     limits: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     bundle_version: str = ""
@@ -114,6 +115,7 @@ def to_gradescope(result: GradingResult) -> dict[str, Any]:
             "max_score": result.max_score,
             "backend": result.backend,
             "backend_warning": result.backend_warning,
+            "limits_mechanism": result.limits_mechanism,
             "limits": result.limits,
             "timings": result.timings,
             "bundle_version": result.bundle_version,
