@@ -67,6 +67,16 @@ def dev(dst: str) -> None:
         os.symlink(target, f"{dst}/{name}")
     os.symlink("/proc/self/fd/1", f"{dst}/stdout")
     os.symlink("/proc/self/fd/2", f"{dst}/stderr")
+    # A private pty instance, as bubblewrap makes one: IPython's `!cmd` runs under a pty.
+    os.mkdir(f"{dst}/pts")
+    mount(
+        "devpts",
+        f"{dst}/pts",
+        "devpts",
+        MS_NOSUID | MS_NOEXEC,
+        "newinstance,ptmxmode=0666,mode=620",
+    )
+    os.symlink("pts/ptmx", f"{dst}/ptmx")
 
 
 def seed(src: str, dst: str, size: int, mode: int, uid: int) -> None:
