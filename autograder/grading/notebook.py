@@ -139,6 +139,7 @@ class WorkerSession:
         self.backend, self.warning, self.mechanism = "", None, ""
         self.memory_hit = False  # the kernel killed one of its processes for memory
         self.notebook_seconds = 0.0
+        self.cell_seconds: list[float] = []  # per code cell, as the worker timed them (1st run)
         self.failure: WorkerLost | None = None  # set once no more workers will be started
         self.first_loss: WorkerLost | None = None
 
@@ -153,7 +154,10 @@ class WorkerSession:
         self.client = self._spawn(self.workdir)
         started = time.monotonic()
         try:
-            return self.client.wait_ready(self.limits.notebook_seconds, len(self.cells))
+            reports = self.client.wait_ready(self.limits.notebook_seconds, len(self.cells))
+            if self.starts == 1:
+                self.cell_seconds = [r.ms / 1000 for r in reports]
+            return reports
         except WorkerLost as exc:
             self._record_loss(exc)
             self.failure = exc
@@ -382,6 +386,8 @@ def grade_notebook(
         session.stop()
     result.backend, result.backend_warning = session.backend, session.warning
     result.limits_mechanism = session.mechanism
+    result.cell_seconds = session.cell_seconds
+    result.limits_reference = dict(bundle.reference)
     if session.first_loss is not None:
         result.status = LOST_STATUS.get(session.first_loss.kind, "protocol-error")
     elif session.memory_hit:  # a process of the notebook was killed, the worker lived on
