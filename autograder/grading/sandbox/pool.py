@@ -128,6 +128,13 @@ class Zygote:
     def alive(self) -> bool:
         return self.popen.poll() is None
 
+    def wait_ready(self) -> dict:
+        """Block until the zygote has imported everything; its ready message."""
+        with self.lock:
+            self._wait_ready()
+        assert self.ready is not None
+        return self.ready
+
     def _wait_ready(self) -> None:
         if self.ready is not None:
             return
