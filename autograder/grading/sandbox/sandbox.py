@@ -163,7 +163,12 @@ class Sandbox:
                 os.close(fd)
         proc = ForkedProcess(argv, pid, pidfd, status_r, {k: ours.get(k) for k in pipes})
         track = Tracking(uid)
-        init = proc.started()
+        try:
+            init = proc.started()
+        except BaseException:
+            proc.kill()
+            proc.close_handles()
+            raise
         if init is not None:
             try:
                 track.pid_ns = int(os.readlink(f"/proc/{init}/ns/pid")[5:-1])
