@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from autograder.errors import SandboxError
-from autograder.grading.bundle import Bundle, write_bundle_json
+from autograder.grading.bundle import Bundle, load_bundle, write_bundle_json
 from autograder.grading.cpu_clock import worker_cpu_seconds
 from autograder.grading.limits import Limits
 from autograder.grading.notebook import WorkerSession, grade_notebook, read_code_cells
@@ -261,3 +261,43 @@ def test_the_pool_can_be_turned_off_for_a_batch():
     with pool.running(enabled=False):
         assert Sandbox(LIMITS).backend != "zygote"
     assert Sandbox(LIMITS).backend == ("zygote" if pool.enabled() else available_backends()[1])
+
+
+def test_a_batch_loses_nothing_when_its_zygote_dies_and_runs_cold_with_the_pool_off(
+    course, gradebook, tiny_bundle, tmp_path
+):
+    from autograder.batch import grade_batch
+    from autograder.course.config import load_course
+    from autograder.intake import collect
+
+    tiny_bundle(course.root, tmp_path / "build")
+    bundle = load_bundle(course.root / "dist" / "hw01")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for i in range(3):
+        notebook(folder / f"s{i}.ipynb", "def relu(x):\n    return x.clamp(min=0)")
+    subs = collect([folder], tmp_path / "staging", bundle.notebook).submissions
+    killed = []
+
+    def kill_the_zygote(outcome) -> None:
+        if not killed:
+            zygote = pool.current()
+            os.kill(zygote.pid, signal.SIGKILL)
+            zygote.popen.wait()
+            killed.append(zygote.pid)
+
+    out = tmp_path / "results"
+    course = load_course(course.root)
+    report = grade_batch(course, bundle, gradebook, subs, out, jobs=1, on_done=kill_the_zygote)
+    assert killed and [o.state for o in report.outcomes] == ["graded"] * 3
+    assert {backend_of(out, s.student_id) for s in subs} == {"zygote"}
+
+    cold = grade_batch(course, bundle, gradebook, subs, out, jobs=1, regrade=True, pool=False)
+    assert [o.state for o in cold.outcomes] == ["graded"] * 3
+    assert {backend_of(out, s.student_id) for s in subs} == {available_backends()[1]}
+
+
+def backend_of(out: Path, student_id: str) -> str:
+    import json
+
+    return json.loads((out / student_id / "results.json").read_text())["extra_data"]["backend"]

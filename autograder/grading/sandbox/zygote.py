@@ -220,14 +220,9 @@ def run_worker(request: dict) -> None:
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(request["warm"]["threads"])
-    # No waiter process as in worker.main(): our parent is the namespace's init, which
-    # runs as root, so the student's os.kill(os.getppid(), ...) cannot reach it anyway.
-    status = 1
-    try:
-        worker.run_submission(worker.parse_args(request["warm"]["args"]))
-        status = 0
-    finally:
-        os._exit(status)
+    # As a cold start: a waiter (this process, the sandbox uid) and the submission in its
+    # child, so what the student's os.kill(os.getppid(), ...) does is the same either way.
+    worker.main(request["warm"]["args"])
 
 
 def main() -> None:
