@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import fcntl
+import importlib
 import json
 import os
 import shutil
@@ -49,6 +50,7 @@ from autograder.grading.sandbox import Sandbox
 
 NOTEBOOK_MAX_BYTES = 100 * 2**20  # larger files are refused before parsing
 CELLS_FILE = ".grader-cells.json"
+TRUSTED_LIBRARIES = ("numpy", "torch")
 MAX_RESTARTS = 2  # fresh workers after one died or hung mid-test
 LOST_STATUS = {"timeout": "timeout", "memory": "memory", "crashed": "crashed"}
 LOST_MESSAGES = {
@@ -360,6 +362,7 @@ def grade_notebook(
     started = time.monotonic()
     limits = limits or bundle.limits
     test_files = load_test_files(bundle)
+    import_trusted_libraries()
     result = GradingResult(
         assignment=bundle.assignment,
         student_id=student_id,
@@ -398,6 +401,17 @@ def grade_notebook(
         "total": round(time.monotonic() - started, 3),
     }
     return result
+
+
+def import_trusted_libraries() -> None:
+    """Import here, before any test's clock runs, what hidden tests import on the trusted
+    side: a first `import torch` inside a test took longer than its limit on a loaded
+    machine (now that the warm pool warms up beside the first submission, more so)."""
+    for name in TRUSTED_LIBRARIES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
 
 
 def start_notebook(session: WorkerSession) -> list[CellError]:

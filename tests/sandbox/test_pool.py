@@ -289,11 +289,14 @@ def test_a_batch_loses_nothing_when_its_zygote_dies_and_runs_cold_with_the_pool_
     out = tmp_path / "results"
     course = load_course(course.root)
     report = grade_batch(course, bundle, gradebook, subs, out, jobs=1, on_done=kill_the_zygote)
-    assert killed and [o.state for o in report.outcomes] == ["graded"] * 3
+    assert killed
+    assert [(o.state, o.status) for o in report.outcomes] == [("graded", "ok")] * 3
     assert {backend_of(out, s.student_id) for s in subs} == {"zygote"}
 
+    # (not their scores: a cold worker imports torch inside the first test's 10 s, which a
+    # loaded machine can exceed — one reason for the pool)
     cold = grade_batch(course, bundle, gradebook, subs, out, jobs=1, regrade=True, pool=False)
-    assert [o.state for o in cold.outcomes] == ["graded"] * 3
+    assert len(cold.outcomes) == 3
     assert {backend_of(out, s.student_id) for s in subs} == {available_backends()[1]}
 
 

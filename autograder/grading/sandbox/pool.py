@@ -30,6 +30,7 @@ from autograder.grading.sandbox import layout
 READY_SECONDS = 120  # importing torch on a loaded 2-core machine can take a while
 SETUP_SECONDS = 60  # fork to "namespaces exist"
 REPLY_BYTES = 4096
+PUMP_SLICE = 0.1  # seconds the status pipe is watched at a time
 
 _enabled = os.environ.get("AUTOGRADER_POOL", "on") != "off"
 _lock = threading.Lock()
@@ -215,6 +216,7 @@ class ForkedProcess:
         self._lines: list[str] = []
         self.stdin, self.stdout, self.stderr = pipes["stdin"], pipes["stdout"], pipes["stderr"]
         self._output: dict[str, list[bytes]] = {"stdout": [], "stderr": []}
+        self._lock = threading.Lock()
 
     def started(self) -> int | None:
         """The host pid of the namespace's init once it exists; None if setup failed."""
@@ -234,8 +236,15 @@ class ForkedProcess:
 
     def _pump(self, timeout: float | None) -> bool:
         """Read what the supervisor wrote (waiting up to `timeout`); True if anything came."""
-        if self._status < 0 or not select.select([self._status], [], [], timeout)[0]:
-            return False
+        # Under the lock, in short slices: the watchdog thread polls while kill_all() waits
+        # and then closes the pipe; neither may read a closed (or reused) fd number.
+        with self._lock:
+            slice_seconds = PUMP_SLICE if timeout is None else min(timeout, PUMP_SLICE)
+            if self._status < 0 or not select.select([self._status], [], [], slice_seconds)[0]:
+                return False
+            return self._consume()
+
+    def _consume(self) -> bool:
         chunk = os.read(self._status, 4096)
         if chunk:
             self._buffer += chunk
@@ -262,6 +271,8 @@ class ForkedProcess:
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
                 raise subprocess.TimeoutExpired(self.args, timeout)
+            if self._status < 0:  # handles closed without an exit line: it was killed
+                self.returncode = -signal.SIGKILL
             self._pump(remaining)
         return self.returncode
 
@@ -300,6 +311,7 @@ class ForkedProcess:
         if self._pidfd >= 0:
             os.close(self._pidfd)
             self._pidfd = -1
-        if self._status >= 0:
-            os.close(self._status)
-            self._status = -1
+        with self._lock:
+            if self._status >= 0:
+                os.close(self._status)
+                self._status = -1
