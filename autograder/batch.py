@@ -5,6 +5,9 @@ A submission already graded with the same content and the same bundle version is
 (unless `regrade`). One submission failing in any way becomes its own error result; the
 batch goes on. A notebook intake could not take out of its archive (`refused`) becomes a
 result of its own status (bad-archive) with zero points, the member named for the TA.
+
+The warm pool (one zygote) lives as long as the batch; with `jobs` threads there are at
+most `jobs` live forks of it. `pool=False` starts every submission cold, for debugging.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from autograder.gradebook.recording import (
 from autograder.grading.bundle import Bundle
 from autograder.grading.notebook import case_record, grade_notebook, load_test_files
 from autograder.grading.results import GradingResult, apply_late, to_gradescope, write_results_json
+from autograder.grading.sandbox import pool as warm_pool
 from autograder.intake import SubmissionFile
 from autograder.reports.feedback import write_feedback
 from autograder.reports.similarity import join_cells
@@ -65,8 +69,10 @@ def grade_batch(
     regrade: bool = False,
     backend: str = "auto",
     on_done: Callable[[Outcome], None] | None = None,
+    pool: bool = True,
 ) -> BatchReport:
-    """Grade `submissions` with up to `jobs` sandboxes at a time."""
+    """Grade `submissions` with up to `jobs` sandboxes at a time (forks of the warm pool
+    unless `pool` is False or `backend` names a cold one)."""
     report = BatchReport()
     stop = threading.Event()
     todo = list(submissions)
@@ -76,12 +82,12 @@ def grade_batch(
             return Outcome(sub, "cancelled")
         return _grade_one(course, bundle, gradebook, sub, out_dir, regrade=regrade, backend=backend)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    with warm_pool.running(enabled=pool), ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
         pending: set[Future] = set()
         try:
             while todo or pending:
                 while todo and len(pending) < max(1, jobs):
-                    pending.add(pool.submit(run_one, todo.pop(0)))
+                    pending.add(threads.submit(run_one, todo.pop(0)))
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     outcome = future.result()

@@ -103,6 +103,17 @@ def show_course(ctx: typer.Context) -> None:
     if shared:
         out.print(f"Late policy: {policies.pop().describe()}.")
     out.print(f"Grade rule: {course.describe_rule()}.")
+    _print_time_limits(course)
+
+
+def _print_time_limits(course: Course) -> None:
+    """Time limits of each released bundle under dist/, and what they were derived from."""
+    from autograder.grading.bundle import describe_time_limits, load_bundle
+
+    for comp in course.components:
+        if (course.root / "dist" / comp.id / "bundle.json").is_file():
+            bundle = load_bundle(course.root / "dist" / comp.id)
+            out.print(f"{comp.id} time limits: {describe_time_limits(bundle)}")
 
 
 @score_app.command("set")
@@ -249,7 +260,8 @@ def report_cmd(
 
 
 BACKEND_HELP = (
-    "Isolation: auto (bubblewrap, else unshare, else none with a warning), bwrap, unshare, none."
+    "Isolation: auto (as root the warm pool 'zygote', else bubblewrap, else unshare, else none "
+    "with a warning), zygote, bwrap, unshare, none."
 )
 
 
@@ -368,6 +380,10 @@ def grade_cmd(
         bool, typer.Option(help="Grade again even if this file and bundle were graded.")
     ] = False,
     backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
+    pool: Annotated[
+        bool,
+        typer.Option(help="Fork submissions from a warm zygote; --no-pool starts each cold."),
+    ] = True,
 ) -> None:
     """Grade submissions in sandboxes; write results.json per student and record scores."""
     import tempfile
@@ -397,6 +413,7 @@ def grade_cmd(
                 regrade=regrade,
                 backend=backend,
                 on_done=progress.done,
+                pool=pool,
             )
     graded = [o for o in report.outcomes if o.state in ("graded", "failed") and o.score is not None]
     if len(intake.submissions) == 1 and len(graded) == 1:

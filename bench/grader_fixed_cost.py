@@ -1,12 +1,14 @@
-"""Fixed cost of grading one submission: a one-question bundle and a trivial notebook,
-graded N times; side by side with `otter run` on the equivalent otter autograder zip.
+"""Fixed cost of grading one submission: a one-question bundle and a trivial notebook
+(then the same notebook importing torch), graded N times each way, side by side in one
+run: our warm pool (forks of the zygote), our cold start (bubblewrap, a fresh interpreter
+per submission, as before the pool), and `otter run` on the equivalent otter autograder zip.
 
     PYTHONPATH=. python bench/grader_fixed_cost.py [-n 10] [--extra-path DIR]
 
 `otter run` executes notebooks through a Jupyter kernel, so it needs ipykernel; if it is
 not installed, pass a directory that has it (`pip install --target DIR ipykernel`) as
---extra-path. Both sides are timed in a warm process (imports done by a first run), so
-the numbers are the cost per submission, not interpreter start-up.
+--extra-path. Every side is timed in a warm process (imports done by a first run, the
+zygote started before timing), so the numbers are the cost per submission.
 """
 
 from __future__ import annotations
@@ -75,14 +77,15 @@ def time_runs(run, n: int) -> list[float]:
     return times
 
 
-def bench_ours(bundle_dir: Path, notebook: Path, n: int) -> list[float]:
+def bench_ours(bundle_dir: Path, notebook: Path, n: int, backend: str) -> list[float]:
     from autograder.grading.bundle import load_bundle
 
     bundle = load_bundle(bundle_dir)
 
     def run() -> None:
-        result = grade_notebook(bundle, notebook, student_id="bench")
+        result = grade_notebook(bundle, notebook, student_id="bench", backend=backend)
         assert result.score == 1, result.summary()
+        assert result.backend == backend, result.backend
 
     return time_runs(run, n)
 
@@ -115,7 +118,7 @@ def bench_otter(root: Path, zip_path: Path, notebook: Path, n: int) -> list[floa
 
 def report(name: str, times: list[float]) -> float:
     mean = statistics.mean(times)
-    print(f"{name:<28} mean {mean:6.3f} s   min {min(times):6.3f} s   (n={len(times)})")
+    print(f"  {name:<30} mean {mean:6.3f} s   min {min(times):6.3f} s   (n={len(times)})")
     return mean
 
 
@@ -123,23 +126,44 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=10, help="graded submissions per side")
     parser.add_argument("--extra-path", help="a directory with ipykernel, for otter run")
-    parser.add_argument("--torch", action="store_true", help="the notebook imports torch")
     args = parser.parse_args()
     if args.extra_path:
         sys.path.insert(0, args.extra_path)
         os.environ["PYTHONPATH"] = os.pathsep.join(
             filter(None, [args.extra_path, os.environ.get("PYTHONPATH")])
         )
+    from autograder.grading.sandbox import available_backends
+
+    backends = available_backends()
+    cold = next(b for b in backends if b != "zygote")
+    has_otter = importlib.util.find_spec("ipykernel") is not None
+    if not has_otter:
+        print("otter run: skipped (no ipykernel; see --extra-path)")
     with tempfile.TemporaryDirectory(prefix="bench-grader-") as tmp:
-        root = Path(tmp)
-        bundle_dir, notebook = build(root, args.torch)
-        ours = report("autograder (this project)", bench_ours(bundle_dir, notebook, args.n))
-        if importlib.util.find_spec("ipykernel") is None:
-            print("otter run: skipped (no ipykernel; see --extra-path)")
-            return
-        zip_path = build_otter_zip(root, bundle_dir)
-        theirs = report("otter run (in-process)", bench_otter(root, zip_path, notebook, args.n))
-        print(f"ratio otter / ours: {theirs / ours:.2f}x")
+        for with_torch in (False, True):
+            root = Path(tmp) / ("torch" if with_torch else "trivial")
+            root.mkdir()
+            bundle_dir, notebook = build(root, with_torch)
+            print(f"{'notebook importing torch' if with_torch else 'trivial notebook'}:")
+            means = {}
+            if "zygote" in backends:
+                means["pool"] = report(
+                    "warm pool (zygote)", bench_ours(bundle_dir, notebook, args.n, "zygote")
+                )
+            means["cold"] = report(
+                f"cold start ({cold})", bench_ours(bundle_dir, notebook, args.n, cold)
+            )
+            if has_otter:
+                zip_path = build_otter_zip(root, bundle_dir)
+                means["otter"] = report(
+                    "otter run (in-process)", bench_otter(root, zip_path, notebook, args.n)
+                )
+            ours = means.get("pool", means["cold"])
+            ratios = [f"cold / pool {means['cold'] / ours:.1f}x"] if "pool" in means else []
+            if "otter" in means:
+                ratios.append(f"otter / pool {means['otter'] / ours:.1f}x")
+                ratios.append(f"otter / cold {means['otter'] / means['cold']:.1f}x")
+            print("  " + ", ".join(ratios))
 
 
 if __name__ == "__main__":

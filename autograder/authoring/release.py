@@ -8,6 +8,8 @@ Steps, in order; any check that fails refuses the release and publishes nothing:
   4. points of the tests add up to the component's maximum in course_config.py
   5. no solution line and no hidden-test line appears in any student file
   6. the solution notebook scores exactly the maximum, the blank student notebook 0
+  7. the time limits are derived from the solution's own times (solutions/<id>/limits.json
+     may set the policy, e.g. {"cell_factor": 5, "cell_floor": 20}, or any limit outright)
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -26,9 +29,11 @@ import nbformat
 from autograder.authoring.leaks import find_leaks
 from autograder.course.config import Course
 from autograder.errors import AutograderError, ConfigError
-from autograder.grading.bundle import Bundle, load_bundle, write_bundle_json
+from autograder.grading.bundle import Bundle, describe_time_limits, load_bundle, write_bundle_json
+from autograder.grading.limits import LimitPolicy
 
 OTTER_ARTIFACTS = {".zip"}  # otter's own autograder zip is not ours to ship
+LIMITS_FILE = "limits.json"  # optional, beside the master: the homework's limit settings
 
 
 class ReleaseRefused(AutograderError):
@@ -47,6 +52,8 @@ class ReleaseReport:
     questions: dict[str, float] = field(default_factory=dict)
     solution_score: float | None = None
     blank_score: float | None = None
+    solution_cells: list[float] = field(default_factory=list)  # seconds per code cell
+    solution_seconds: float = 0.0  # the whole notebook
     checks: list[str] = field(default_factory=list)
 
 
@@ -80,7 +87,8 @@ def release(course: Course, assignment: str, *, backend: str = "auto") -> Releas
     component = course.component(assignment)
     with tempfile.TemporaryDirectory(prefix=f"release-{assignment}-") as tmp:
         student_dir, bundle_dir, solution_nb = build(course, assignment, Path(tmp))
-        bundle = load_bundle(bundle_dir)
+        policy, explicit = limit_settings(course, assignment)
+        bundle = _rewrite(load_bundle(bundle_dir), limits=explicit)
         report = ReleaseReport(assignment, student_dir, bundle_dir, dict(bundle.questions))
         problems = _check_points(bundle, component.max_points)
         master = nbformat.read(master_path(course, assignment), as_version=4)
@@ -91,14 +99,53 @@ def release(course: Course, assignment: str, *, backend: str = "auto") -> Releas
             )
         if problems:
             raise ReleaseRefused(f"{assignment}: release refused, nothing published", problems)
+        bundle = _rewrite(
+            bundle,
+            limits={**policy.derive(report.solution_cells, report.solution_seconds), **explicit},
+            reference={
+                "cell_seconds": [round(t, 3) for t in report.solution_cells],
+                "notebook_seconds": round(report.solution_seconds, 3),
+                "policy": policy.to_dict(),
+            },
+        )
         report.checks = [
             f"test points add up to {component.max_points}",
             "no solution or hidden-test line in the student files",
             f"solution scores {report.solution_score:g}, blank notebook {report.blank_score:g}",
+            f"time limits: {describe_time_limits(bundle)}",
         ]
         report.student_dir = _publish(student_dir, course.root / "assignments" / assignment)
         report.bundle_dir = _publish(bundle_dir, course.root / "dist" / assignment)
     return report
+
+
+def limit_settings(course: Course, assignment: str) -> tuple[LimitPolicy, dict]:
+    """The homework's limit policy and explicit limits from solutions/<id>/limits.json."""
+    path = master_path(course, assignment).with_name(LIMITS_FILE)
+    if not path.is_file():
+        return LimitPolicy(), {}
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: not readable JSON ({exc})") from None
+    if not isinstance(settings, dict):
+        raise ConfigError(f"{path}: expected an object of limit settings")
+    try:
+        return LimitPolicy.split(settings)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _rewrite(bundle: Bundle, **extra) -> Bundle:
+    """bundle.json again, with new limits and/or reference times."""
+    return write_bundle_json(
+        bundle.root,
+        assignment=bundle.assignment,
+        notebook=bundle.notebook,
+        max_points=bundle.max_points,
+        questions=bundle.questions,
+        **{"limits": None, "reference": bundle.reference or None, **extra},
+    )
 
 
 def _otter_assign(master: Path, out: Path) -> None:
@@ -178,6 +225,8 @@ def _check_scores(
     solution = grade_notebook(bundle, solution_nb, student_id="release-solution", backend=backend)
     blank = grade_notebook(bundle, blank_nb, student_id="release-blank", backend=backend)
     report.solution_score, report.blank_score = solution.score, blank.score
+    report.solution_cells = solution.cell_seconds
+    report.solution_seconds = solution.timings.get("notebook", 0.0)
     if solution.score != bundle.max_points:
         failed = [t.name for t in solution.tests if t.score < t.max_score]
         problems.append(

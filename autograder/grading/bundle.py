@@ -2,7 +2,8 @@
 
 Layout of a bundle directory (built by `autograder release`, read by the grader):
 
-    bundle.json          assignment id, version, notebook name, question points, limit overrides
+    bundle.json          assignment id, version, notebook name, question points, limit overrides,
+                         and the reference solution's times the time limits were derived from
     tests/<question>.py  otter exception-format test files (public and hidden cases)
     files/               data files the notebook needs; copied next to it in the sandbox
 
@@ -32,6 +33,8 @@ class Bundle:
     max_points: float
     questions: dict[str, float]  # question name -> points, in notebook order
     limits: Limits = field(default_factory=Limits)
+    # {"cell_seconds": [per code cell], "notebook_seconds": s, "policy": {...}} from release
+    reference: dict[str, Any] = field(default_factory=dict)
 
     @property
     def tests_dir(self) -> Path:
@@ -67,6 +70,7 @@ def write_bundle_json(
     max_points: float,
     questions: dict[str, float],
     limits: dict[str, Any] | None = None,
+    reference: dict[str, Any] | None = None,
 ) -> Bundle:
     """Write bundle.json for a bundle whose tests/ and files/ are already in place."""
     Limits().with_overrides(limits)  # refuse bad overrides at release time, not grading time
@@ -78,6 +82,7 @@ def write_bundle_json(
         "max_points": max_points,
         "questions": questions,
         "limits": limits or {},
+        "reference": reference or {},
     }
     (root / "bundle.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return load_bundle(root)
@@ -102,6 +107,7 @@ def load_bundle(root: Path) -> Bundle:
         max_points=float(meta["max_points"]),
         questions={str(k): float(v) for k, v in meta["questions"].items()},
         limits=Limits().with_overrides(meta.get("limits")),
+        reference=meta.get("reference") or {},
     )
     missing = [p.name for p in bundle.test_files() if not p.is_file()]
     if missing:
@@ -109,3 +115,19 @@ def load_bundle(root: Path) -> Bundle:
     if content_version(root) != bundle.version:
         raise ConfigError(f"{root}: bundle contents do not match its version (edited by hand?)")
     return bundle
+
+
+def describe_time_limits(bundle: Bundle) -> str:
+    """One line for staff: the time limits and what they were derived from."""
+    limits, ref = bundle.limits, bundle.reference
+    text = f"cell {limits.cell_seconds:g} s, notebook {limits.notebook_seconds:g} s"
+    if not ref.get("cell_seconds"):
+        return text + " (defaults or set by hand; no reference timing recorded)"
+    policy = ref.get("policy", {})
+    slowest = max(ref["cell_seconds"])
+    return text + (
+        f" (reference solution: slowest cell {slowest:.2f} s, notebook "
+        f"{ref['notebook_seconds']:.2f} s; limits = max({policy.get('cell_floor', 0):g} s, "
+        f"{policy.get('cell_factor', 0):g} x cell), max({policy.get('notebook_floor', 0):g} s, "
+        f"{policy.get('notebook_factor', 0):g} x notebook))"
+    )

@@ -1,5 +1,8 @@
 """Resource limits for one submission. Defaults live here; a bundle may override any of
-them per assignment (bundle.json "limits"). The sandbox and the grader enforce them."""
+them per assignment (bundle.json "limits"). The sandbox and the grader enforce them.
+
+Time limits are derived at release from the reference solution's own times (LimitPolicy):
+max(floor, factor x reference), so a hung cell costs seconds, not the 180 s default."""
 
 from __future__ import annotations
 
@@ -36,4 +39,42 @@ class Limits:
         return replace(self, **clean)
 
     def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class LimitPolicy:
+    """How `autograder release` turns the solution's measured times into time limits.
+    Generous on purpose: an honest notebook must never time out on a loaded machine
+    (a cold start on a busy 2-core host imports torch in 5-9 s, inside the first cell)."""
+
+    cell_floor: float = 20.0  # seconds: no cell limit below this
+    cell_factor: float = 5.0  # times the slowest cell of the reference solution
+    notebook_floor: float = 120.0  # seconds: no notebook limit below this
+    notebook_factor: float = 5.0  # times the reference solution's whole notebook
+
+    @classmethod
+    def split(cls, settings: dict[str, Any] | None) -> tuple[LimitPolicy, dict[str, Any]]:
+        """(policy, explicit Limits overrides) from one per-homework settings dict;
+        unknown names or bad values raise ConfigError."""
+        policy_names = {f.name for f in fields(cls)}
+        limit_names = {f.name for f in fields(Limits)}
+        policy, explicit = {}, {}
+        for name, value in (settings or {}).items():
+            if name not in policy_names | limit_names:
+                known = ", ".join(sorted(policy_names | limit_names))
+                raise ConfigError(f"limits: unknown setting {name!r} (known: {known})")
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ConfigError(f"limits.{name}: expected a positive number, got {value!r}")
+            (policy if name in policy_names else explicit)[name] = value
+        Limits().with_overrides(explicit)
+        return cls(**{k: float(v) for k, v in policy.items()}), explicit
+
+    def derive(self, cell_seconds: list[float], notebook_seconds: float) -> dict[str, float]:
+        """cell_seconds and notebook_seconds limits for a solution that took these times."""
+        cell = max(self.cell_floor, self.cell_factor * max(cell_seconds, default=0.0))
+        notebook = max(self.notebook_floor, self.notebook_factor * notebook_seconds, cell)
+        return {"cell_seconds": round(cell, 1), "notebook_seconds": round(notebook, 1)}
+
+    def to_dict(self) -> dict[str, float]:
         return asdict(self)

@@ -61,6 +61,9 @@ class GradingResult:
     message: str = ""  # extra words for the student about the whole submission
     backend: str = ""  # isolation backend the worker ran under
     backend_warning: str | None = None  # for staff: weaker isolation than wanted
+    limits_mechanism: str = ""  # cgroup-v2 | cgroup-v1 | rlimits: what held memory/processes
+    limits_reference: dict[str, Any] = field(default_factory=dict)  # what time limits came from
+    cell_seconds: list[float] = field(default_factory=list)  # per code cell, first run
     limits: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     bundle_version: str = ""
@@ -114,6 +117,8 @@ def to_gradescope(result: GradingResult) -> dict[str, Any]:
             "max_score": result.max_score,
             "backend": result.backend,
             "backend_warning": result.backend_warning,
+            "limits_mechanism": result.limits_mechanism,
+            "limits_reference": result.limits_reference,
             "limits": result.limits,
             "timings": result.timings,
             "bundle_version": result.bundle_version,

@@ -3,10 +3,12 @@ requests about the objects they made.
 
     python -m autograder.grading.worker --cells FILE --fd-in N --fd-out M [--cell-seconds S] ...
 
-Start-up is split in two so that a pool of pre-warmed workers can slot in later:
-`prepare_interpreter()` does the imports once; `run_submission()` executes one notebook
-in a forked child. The parent only waits and exits with the child's status, which also
-means `os.kill(os.getppid(), ...)` from student code hits this waiter, not the grader.
+Start-up is split in two: `prepare_interpreter()` does the imports, `run_submission()`
+executes one notebook. Started cold (`main()`), the child of a fork runs the submission
+while the parent only waits and exits with its status, so `os.kill(os.getppid(), ...)`
+from student code hits this waiter, not the grader. In the warm pool the zygote
+(sandbox/zygote.py) has run `prepare_interpreter()` once, and each fork of it calls
+`main()`, which then finds everything imported already.
 
 Everything here shares the process with student code, so nothing here is trusted: the
 grader checks every frame that comes out (see protocol.py and proxy.py).
@@ -61,7 +63,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def prepare_interpreter(preload: list[str]) -> None:
-    """Imports every submission needs (a pre-warmed pool would run this once)."""
+    """Imports every submission needs (the warm pool's zygote runs this once)."""
     import IPython.core.interactiveshell  # noqa: F401
 
     for name in preload:

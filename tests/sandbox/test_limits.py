@@ -90,7 +90,7 @@ def test_memory_bomb_is_stopped(sandbox, workdir):
     assert int(allocated) <= MEMORY_MB
 
 
-def test_memory_spread_over_processes_is_stopped_by_the_watchdog(sandbox, workdir):
+def test_memory_spread_over_processes_is_stopped(sandbox, workdir):
     share = MEMORY_MB * 2 // 5  # each child stays under the per-process cap; 3 exceed the total
     result = run(
         sandbox,
@@ -106,7 +106,9 @@ def test_memory_spread_over_processes_is_stopped_by_the_watchdog(sandbox, workdi
         workdir,
     )
     assert result.proc.limit_hit() == "memory"
-    assert result.returncode != 0
+    if sandbox.mechanism == "rlimits":
+        assert result.returncode != 0  # the watchdog ends the whole submission
+    # with cgroups the kernel kills a child at the limit and the parent's wait() returns
 
 
 def test_memory_hidden_in_memfds_is_stopped_by_the_watchdog(sandbox, workdir):

@@ -19,7 +19,7 @@ from autograder.grading.sandbox.inside import SYS_PIVOT_ROOT
 from autograder.grading.sandbox.layout import SEED, SUBMISSION, Mount
 from autograder.grading.sandbox.rlimits import is_root
 
-BACKENDS = ("bwrap", "unshare", "none")
+BACKENDS = ("zygote", "bwrap", "unshare", "none")
 NAMESPACES = ("--pid", "--mount", "--net", "--ipc", "--uts")
 # Root inside bubblewrap only copies the working copy in and drops to the sandbox uid.
 SETUP_CAPS = ("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETUID", "CAP_SETGID")
@@ -163,7 +163,20 @@ def _probe(backend: str) -> bool:
 @functools.cache
 def available_backends() -> list[str]:
     """Backends that work on this machine right now, strongest first ("none" always)."""
-    return [name for name in BACKENDS if name == "none" or _probe(name)]
+    found = [name for name in BACKENDS[1:] if name == "none" or _probe(name)]
+    return ["zygote", *found] if _zygote_works(found) else found
+
+
+def _zygote_works(found: list[str]) -> bool:
+    """The warm pool needs what "unshare" needs, minus the unshare binary: root, the
+    namespaces (proven by a namespace backend starting here) and pidfds."""
+    return (
+        is_root()
+        and any(name in found for name in ("bwrap", "unshare"))
+        and os.uname().machine in SYS_PIVOT_ROOT
+        and seccomp.supported()
+        and hasattr(os, "pidfd_open")
+    )
 
 
 def runtime_readable_by_others(paths: list[str]) -> bool:

@@ -67,6 +67,16 @@ def dev(dst: str) -> None:
         os.symlink(target, f"{dst}/{name}")
     os.symlink("/proc/self/fd/1", f"{dst}/stdout")
     os.symlink("/proc/self/fd/2", f"{dst}/stderr")
+    # A private pty instance, as bubblewrap makes one: IPython's `!cmd` runs under a pty.
+    os.mkdir(f"{dst}/pts")
+    mount(
+        "devpts",
+        f"{dst}/pts",
+        "devpts",
+        MS_NOSUID | MS_NOEXEC,
+        "newinstance,ptmxmode=0666,mode=620",
+    )
+    os.symlink("pts/ptmx", f"{dst}/ptmx")
 
 
 def seed(src: str, dst: str, size: int, mode: int, uid: int) -> None:
@@ -122,8 +132,9 @@ def install_seccomp(program: bytes) -> None:
     _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0), "seccomp")
 
 
-def become_submission(config: dict) -> None:
-    """In the child: drop to the sandbox uid without capabilities, then exec."""
+def drop_privileges(config: dict) -> None:
+    """In the child: a new session, the sandbox uid, no capabilities, no new privileges,
+    the seccomp filter, and the working copy as cwd."""
     os.setsid()
     uid = config["uid"]
     if uid is not None:
@@ -133,6 +144,11 @@ def become_submission(config: dict) -> None:
     _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     install_seccomp(config["seccomp"])
     os.chdir(config["chdir"])
+
+
+def become_submission(config: dict) -> None:
+    """In the child: drop to the sandbox uid without capabilities, then exec."""
+    drop_privileges(config)
     os.execve(config["argv"][0], config["argv"], config["env"])
 
 
@@ -187,12 +203,17 @@ def main() -> None:
         except Exception as exc:
             print(f"sandbox exec failed: {exc}", file=sys.stderr)
         os._exit(SETUP_FAILED)
-    while True:  # reap orphans until the submission itself exits
+    os._exit(reap_until_exit(child))
+
+
+def reap_until_exit(child: int) -> int:
+    """Reap orphans until `child` exits, kill what is left below us; its exit status."""
+    while True:
         pid, status = os.wait()
         if pid == child:
             code = os.waitstatus_to_exitcode(status)
             kill_descendants()
-            os._exit(code if code >= 0 else 128 - code)
+            return code if code >= 0 else 128 - code
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ and kill_all()."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import select
@@ -17,10 +18,12 @@ from pathlib import Path
 from autograder.errors import SandboxError
 from autograder.grading.limits import Limits
 from autograder.grading.sandbox import uids
+from autograder.grading.sandbox.cgroups import Cgroup
 from autograder.grading.sandbox.inside import descendants
 from autograder.grading.sandbox.uids import UidLease
 
 WATCH_SECONDS = 0.1
+KILL_WAIT_SECONDS = 10.0
 PAGE = resource.getpagesize()
 SIGNAL_LIMITS = {signal.SIGXCPU: "cpu", signal.SIGXFSZ: "file_size"}
 MEMORY_NEAR = 0.8  # a crash after peaking this close to the cap is reported as "memory"
@@ -41,8 +44,13 @@ class SandboxProcess:
     """One sandboxed submission. Call kill_all() when done (or use it as a context manager)."""
 
     def __init__(self, popen: subprocess.Popen, backend: str, limits: Limits, track: Tracking,
-                 lease: UidLease | None, watch_disk: Path | None = None):  # fmt: skip
+                 lease: UidLease | None, watch_disk: Path | None = None,
+                 cgroup: Cgroup | None = None):  # fmt: skip
         self._popen = popen
+        self.cgroup = cgroup
+        self._oom_kills = 0
+        self._cpu_ns: dict[int, int] = {}  # tid -> last schedstat seen (no cgroup clock)
+        self._cpu_last = 0
         self.backend = backend
         self.limits = limits
         self.track = track
@@ -126,7 +134,11 @@ class SandboxProcess:
             # Below our subreaper first: killing it first would orphan them to init.
             survivors = self._kill_members() if self.track.reaper is not None else []
             if self.track.ns_init_pidfd is not None:
-                signal.pidfd_send_signal(self.track.ns_init_pidfd, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):  # it is already gone
+                    signal.pidfd_send_signal(self.track.ns_init_pidfd, signal.SIGKILL)
+                # Its exit completes only once every process of the namespace is dead:
+                # one wait here instead of rescanning /proc until they are.
+                self._namespace_gone(KILL_WAIT_SECONDS)
             if self._popen.returncode is None:  # not reaped yet, so its pid/pgid are still ours
                 if self.track.pgid is not None:
                     uids.kill_group(self.track.pgid)
@@ -136,6 +148,13 @@ class SandboxProcess:
             elif self.track.reaper is None:
                 survivors = self._kill_members()
             self._popen.wait()
+            if self.cgroup is not None:
+                self._oom_kills = self.cgroup.oom_kills()
+                self.cpu_seconds()  # the last reading stays available after removal
+                survivors += self.cgroup.remove()
+            close = getattr(self._popen, "close_handles", None)
+            if close is not None:
+                close()
             if survivors:
                 raise SandboxError(f"sandbox: processes {survivors} survived SIGKILL")
             if self.backend == "none" and self.track.uid is not None:
@@ -154,6 +173,8 @@ class SandboxProcess:
         """Which limit ended the run, when known: time, memory, disk, cpu, file_size,
         processes (best effort; None while running or when no limit was seen)."""
         code = self._popen.returncode
+        if self._hit is None and self._memory_killed():
+            self._hit = "memory"
         if self._hit or code is None:
             return self._hit
         sig = -code if code < 0 else code - 128 if code > 128 else 0
@@ -162,6 +183,29 @@ class SandboxProcess:
         if code != 0 and self._peak_rss >= MEMORY_NEAR * self.limits.memory_mb * 2**20:
             return "memory"
         return "processes" if code != 0 and self._saw_process_cap else None
+
+    def _memory_killed(self) -> bool:
+        """The kernel killed one of our processes for the cgroup's memory limit."""
+        if self.cgroup is None:
+            return False
+        with self._lock:
+            if not self._done:
+                self._oom_kills = max(self._oom_kills, self.cgroup.oom_kills())
+        return self._oom_kills > 0
+
+    def cpu_seconds(self) -> float:
+        """CPU time the kernel counted for every process and thread of the submission so
+        far: the cgroup's counter, else /proc schedstat of live threads (each thread's
+        last reading is kept, so threads that ended still count)."""
+        ns = None
+        if self.cgroup is not None and not self._done:
+            ns = self.cgroup.cpu_ns()
+        if ns is None and not self._done:
+            for pid in self.members():
+                self._cpu_ns.update(_thread_cpu_ns(pid))
+            ns = sum(self._cpu_ns.values())
+        self._cpu_last = max(self._cpu_last, ns or 0)
+        return self._cpu_last / 1e9
 
     def __enter__(self) -> SandboxProcess:
         return self
@@ -186,6 +230,22 @@ class SandboxProcess:
     def _stop_for(self, reason: str) -> None:
         self._hit = self._hit or reason
         self.kill_all()
+
+
+def _thread_cpu_ns(pid: int) -> dict[int, int]:
+    """tid -> nanoseconds on the CPU, from /proc/<pid>/task/<tid>/schedstat."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                out[int(tid)] = int(f.read().split()[0])
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
 
 
 def _rss(pid: int) -> int:

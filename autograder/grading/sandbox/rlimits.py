@@ -52,14 +52,22 @@ def _last_cap() -> int:
         return 40
 
 
-def preexec(limits: Limits, drop_caps: bool):
-    """A preexec_fn for subprocess: set hard limits; with drop_caps (a root child that
-    keeps uid 0) also empty the bounding set and forbid new privileges."""
+def preexec(limits: Limits, drop_caps: bool, cgroups: list[str] = ()):
+    """A preexec_fn for subprocess: join the submission's `cgroups` (their cgroup.procs
+    files), set hard limits; with drop_caps (a root child that keeps uid 0) also empty
+    the bounding set and forbid new privileges."""
     table = list(hard_limits(limits).items())
     prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved before fork
     last_cap = _last_cap()
+    cgroups = list(cgroups)
 
     def apply() -> None:
+        for path in cgroups:
+            fd = os.open(path, os.O_WRONLY)
+            try:
+                os.write(fd, str(os.getpid()).encode())
+            finally:
+                os.close(fd)
         for which, value in table:
             resource.setrlimit(which, (value, value))
         if drop_caps:
