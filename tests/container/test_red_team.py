@@ -1,0 +1,81 @@
+"""The red-team notebooks of tests/security, graded inside the image one container each:
+every one scores exactly what the blank scores, test by test."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+import pytest
+from security.attacks import ATTACKS, FAKE_RESULTS, LIMITS, build_notebook, names_in_tests
+
+from .conftest import Grader, Release, Run, run_all
+
+RED_TEAM = [*ATTACKS, FAKE_RESULTS]
+# Where things are inside the container: what an attacker there is assumed to know.
+IN_CONTAINER_FILES = [
+    "/autograder/source/bundle/bundle.json",
+    "/autograder/source/bundle/tests/q1.py",
+]
+IN_CONTAINER_DIRS = [
+    "/autograder/source",
+    "/autograder/source/bundle",
+    "/autograder/results",
+    "/autograder/submission",
+    "/opt/course-autograder",
+]
+
+
+@pytest.fixture(scope="session")
+def red_team(grader: Grader, hw01: Release, tmp_path_factory) -> dict[str, Run]:
+    session = "agsec" + secrets.token_hex(6)
+    tested, hidden = names_in_tests(hw01.bundle.test_files())
+    runtime = json.loads(
+        grader.inside(
+            "import json; from autograder.grading.sandbox.layout import runtime_dirs; "
+            "print(json.dumps(runtime_dirs()))"
+        )
+    )
+    ctx = {
+        "session": session,
+        "tested": tested,
+        "hidden_markers": hidden,
+        "host_files": IN_CONTAINER_FILES,
+        "host_dirs": IN_CONTAINER_DIRS,
+        "runtime": runtime,
+        "port": 9,  # --network=none: nothing listens, nothing may connect
+        "port6": 9,
+        "unix_name": f"{session}-unix",
+        "grader_pid": 1,  # run_autograder execs the grader as the container's pid 1
+    }
+    notebooks = tmp_path_factory.mktemp("red-team-notebooks")
+    jobs = {"blank": lambda: grader.grade("rt-blank", {"hw01.ipynb": hw01.blank}, limits=LIMITS)}
+    for attack in RED_TEAM:
+        notebook = build_notebook(
+            attack,
+            {**ctx, "token": f"{session}-{attack.name}."},
+            hw01.blank,
+            notebooks / attack.name / "hw01.ipynb",
+        )
+        jobs[attack.name] = lambda a=attack, nb=notebook: grader.grade(
+            f"rt-{a.name}", {"hw01.ipynb": nb}, limits=a.limits
+        )
+    return run_all(jobs)
+
+
+def _per_test(run: Run) -> list[tuple[str, float, float]]:
+    return [(t["name"], t["score"], t["max_score"]) for t in run.results["tests"]]
+
+
+@pytest.mark.parametrize("name", [a.name for a in RED_TEAM])
+def test_attack_scores_exactly_what_the_blank_scores(red_team, name):
+    run, blank = red_team[name], red_team["blank"]
+    assert run.returncode == 0, run.stderr
+    assert run.results["extra_data"]["backend"] == "bwrap"
+    assert _per_test(blank) and _per_test(run) == _per_test(blank)
+    assert run.results["score"] == blank.results["score"] == 0
+
+
+def test_fake_results_files_do_not_reach_the_results_folder(red_team):
+    assert red_team["fake_results"].results_files == ["results.json"]
+    assert "FAKE" not in red_team["fake_results"].results["output"]
