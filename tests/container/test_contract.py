@@ -64,9 +64,10 @@ def test_without_the_privileges_bubblewrap_needs_nothing_is_graded(contract):
     assert "Работа не проверена" in run.results["output"]
 
 
-def test_the_image_carries_no_build_time_mounts(grader: Grader):
-    """The wheel folder and the host CA bundle were build-time mounts, not layers."""
+def test_the_torch_wheel_was_a_build_time_mount_not_a_layer(grader: Grader):
+    """build-local mounts the wheel folder over the empty /mnt: it must stay empty."""
     seen = grader.inside(
-        "import os; print(os.path.exists('/run/wheels'), os.path.exists('/run/host-ca.crt'))"
+        "import os, subprocess; print(len(os.listdir('/mnt')), len(subprocess.run("
+        "['find', '/', '-xdev', '-name', 'torch-*.whl'], capture_output=True).stdout.split()))"
     )
-    assert seen.split() == ["False", "False"]
+    assert seen.split() == ["0", "0"]
