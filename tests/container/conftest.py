@@ -138,10 +138,16 @@ class Grader:
             f"--volume={submission}:/autograder/submission:ro",
             f"--volume={results}:/autograder/results",
         ]
-        cmd = ["podman", "run", "--rm", "--network=none", *flags, *mounts, self.image]
-        done = subprocess.run(
-            cmd, env=podman_env(), capture_output=True, text=True, timeout=RUN_SECONDS
-        )
+        container = f"grader-test-{os.getpid()}-{name}"
+        cmd = ["podman", "run", "--rm", f"--name={container}", "--network=none", *flags]
+        cmd += [*mounts, self.image]
+        try:
+            done = subprocess.run(
+                cmd, env=podman_env(), capture_output=True, text=True, timeout=RUN_SECONDS
+            )
+        except subprocess.TimeoutExpired:  # the client is gone; the container must go too
+            subprocess.run(["podman", "rm", "--force", container], env=podman_env(), check=False)
+            raise
         found = results / "results.json"
         return Run(
             returncode=done.returncode,
