@@ -34,8 +34,9 @@ def test_torch_pin_matches_pyproject(repo_root):
 
 def test_python_version_agrees_with_requires_python(repo_root):
     project = tomllib.loads((repo_root / "pyproject.toml").read_text())
-    base = re.search(r"^FROM python:(\d+\.\d+)", _dockerfile(repo_root), re.M)
-    assert base, "the image should start from an official python base"
+    base = re.search(r"^ARG BASE=python:(\d+\.\d+)", _dockerfile(repo_root), re.M)
+    assert base, "the image's default base should be an official python image"
+    assert re.search(r"^FROM \$\{BASE\}$", _dockerfile(repo_root), re.M)
     minimum = project["project"]["requires-python"].removeprefix(">=")
     assert tuple(map(int, base.group(1).split("."))) >= tuple(map(int, minimum.split(".")))
 

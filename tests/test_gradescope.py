@@ -119,3 +119,26 @@ def test_unpacked_gradescope_zip_grades_the_solution(repo_root, tmp_path, hw01):
     assert proc.returncode == 0, proc.stderr
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 15
+
+
+def test_a_requirement_no_sandbox_meets_refuses_before_grading(repo_root, tmp_path, hw01):
+    """AUTOGRADER_REQUIRE_BACKEND that cannot be met: nothing runs, results.json says why."""
+    bundle, solution, _ = hw01
+    root = _tree(tmp_path, bundle.root, {"hw01.ipynb": solution})
+    env = {
+        **os.environ,
+        "AUTOGRADER_ROOT": str(root),
+        "AUTOGRADER_PYTHON": sys.executable,
+        "AUTOGRADER_REQUIRE_BACKEND": "bubblewrap",  # a misspelt name must not grade either
+    }
+    script = repo_root / "docker" / "run_autograder"
+    proc = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert results["score"] == 0 and results["tests"] == []
+    assert results["extra_data"]["status"] == "refused"
+    assert "not a sandbox backend" in results["extra_data"]["backend_warning"]
+    assert proc.stderr.strip().splitlines() == [
+        f"error: {results['extra_data']['backend_warning']}"
+    ]
+    assert "Работа не проверена" in results["output"]

@@ -1,0 +1,108 @@
+"""The red-team notebooks of tests/security, graded inside the image one container each:
+every one scores exactly what the blank scores, test by test."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import replace
+
+import nbformat
+import pytest
+from security.attacks import ATTACKS, FAKE_RESULTS, Attack, build_notebook, names_in_tests
+
+from .conftest import Grader, Release, Run, run_all
+
+RED_TEAM = [*ATTACKS, FAKE_RESULTS]
+# These attacks are about the time limits: they keep their tight ones. The others get time
+# enough that a loaded machine never stops them before their cells run (their memory,
+# process, file and disk limits stay as tight as in tests/security).
+TIMED = {"infinite_loop", "sigterm_loop", "hang_in_call"}
+
+
+def limits_for(attack: Attack):
+    if attack.name in TIMED:
+        return attack.limits
+    return replace(attack.limits, notebook_seconds=900, cell_seconds=600, test_seconds=60)
+
+
+# Where things are inside the container: what an attacker there is assumed to know.
+IN_CONTAINER_FILES = [
+    "/autograder/source/bundle/bundle.json",
+    "/autograder/source/bundle/tests/q1.py",
+]
+IN_CONTAINER_DIRS = [
+    "/autograder/source",
+    "/autograder/source/bundle",
+    "/autograder/results",
+    "/autograder/submission",
+    "/opt/course-autograder",
+]
+
+
+@pytest.fixture(scope="session")
+def red_team(grader: Grader, hw01: Release, tmp_path_factory) -> dict[str, Run]:
+    session = "agsec" + secrets.token_hex(6)
+    tested, hidden = names_in_tests(hw01.bundle.test_files())
+    runtime = json.loads(
+        grader.inside(
+            "import json; from autograder.grading.sandbox.layout import runtime_dirs; "
+            "print(json.dumps(runtime_dirs()))"
+        )
+    )
+    ctx = {
+        "session": session,
+        "tested": tested,
+        "hidden_markers": hidden,
+        "host_files": IN_CONTAINER_FILES,
+        "host_dirs": IN_CONTAINER_DIRS,
+        "runtime": runtime,
+        "port": 9,  # --network=none: nothing listens, nothing may connect
+        "port6": 9,
+        "unix_name": f"{session}-unix",
+        "grader_pid": 1,  # run_autograder execs the grader as the container's pid 1
+    }
+    notebooks = tmp_path_factory.mktemp("red-team-notebooks")
+    blank_limits = limits_for(Attack("blank"))
+    jobs = {
+        "blank": lambda: grader.grade("rt-blank", {"hw01.ipynb": hw01.blank}, limits=blank_limits)
+    }
+    for attack in RED_TEAM:
+        notebook = build_notebook(
+            attack,
+            {**ctx, "token": f"{session}-{attack.name}."},
+            hw01.blank,
+            notebooks / attack.name / "hw01.ipynb",
+        )
+        jobs[attack.name] = lambda a=attack, nb=notebook: grader.grade(
+            f"rt-{a.name}", {"hw01.ipynb": nb}, limits=limits_for(a)
+        )
+    return run_all(jobs)
+
+
+def _import_cell(notebook) -> int:
+    """1-based position of the cell that imports torch (the attacks need it to have run)."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    return next(i for i, c in enumerate(cells, 1) if "import torch" in c.source)
+
+
+def _per_test(run: Run) -> list[tuple[str, float, float]]:
+    return [(t["name"], t["score"], t["max_score"]) for t in run.results["tests"]]
+
+
+@pytest.mark.parametrize("name", [a.name for a in RED_TEAM])
+def test_attack_scores_exactly_what_the_blank_scores(red_team, hw01, name):
+    run, blank = red_team[name], red_team["blank"]
+    assert run.returncode == 0, run.stderr
+    assert blank.results["extra_data"]["status"] == "ok"
+    if name not in TIMED:  # the attack really ran: the notebook got past its imports
+        errors = run.results["extra_data"]["notebook_errors"]
+        assert _import_cell(hw01.blank) not in [e["cell"] for e in errors], errors
+    assert run.results["extra_data"]["backend"] == "bwrap"
+    assert _per_test(blank) and _per_test(run) == _per_test(blank)
+    assert run.results["score"] == blank.results["score"] == 0
+
+
+def test_fake_results_files_do_not_reach_the_results_folder(red_team):
+    assert red_team["fake_results"].results_files == ["results.json"]
+    assert "FAKE" not in red_team["fake_results"].results["output"]
