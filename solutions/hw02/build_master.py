@@ -62,7 +62,7 @@ def check_cell(path: Path, index: int, kind: str, source: str) -> None:
             raise SourceError(f"{where}: {exc}") from None
         for line in source.splitlines():
             if MESSAGE_KEY.match(line) and ('"' in line or "\\" in line):
-                raise SourceError(f"{where}: a test message may not contain \" or \\")
+                raise SourceError(f'{where}: a test message may not contain " or \\')
 
 
 def build_notebook() -> nbformat.NotebookNode:

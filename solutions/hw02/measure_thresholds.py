@@ -62,8 +62,11 @@ def part_c(ns: dict) -> dict:
     methods = {
         "unet (reference)": lambda: ns["UNet"](1, 1, 8),
         "local cnn (no downsampling, RF 7)": lambda: nn.Sequential(
-            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 32, 3, padding=1),
-            nn.ReLU(), nn.Conv2d(32, 1, 3, padding=1),
+            nn.Conv2d(1, 32, 3, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(32, 32, 3, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(32, 1, 3, padding=1),
         ),  # fmt: skip
         "intensity threshold (1x1 conv)": lambda: nn.Conv2d(1, 1, 1),
     }

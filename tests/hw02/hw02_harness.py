@@ -192,9 +192,7 @@ def is_definition_cell(source: str) -> bool:
     return bool(body) and all(isinstance(node, _DEFINITION_NODES) for node in body)
 
 
-def edit_definitions(
-    source: str, edits: Mapping[str, Sequence[Edit]]
-) -> tuple[str, set[str]]:
+def edit_definitions(source: str, edits: Mapping[str, Sequence[Edit]]) -> tuple[str, set[str]]:
     """Apply (old, new) snippet edits inside the top-level `def`/`class` blocks they name;
     an `old` that does not occur raises KeyError, so a mutant never silently stops applying."""
     lines = source.splitlines(keepends=True)

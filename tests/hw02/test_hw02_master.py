@@ -170,7 +170,9 @@ def test_mutants_are_many_and_cover_every_question():
     names = [m.name for m in MUTANTS]
     assert len(names) == len(set(names)) and len(names) >= 40
     per_question = Counter(m.question for m in MUTANTS)
-    assert {q: per_question[q] >= 3 for q in QUESTION_POINTS} == dict.fromkeys(QUESTION_POINTS, True)
+    assert {q: per_question[q] >= 3 for q in QUESTION_POINTS} == dict.fromkeys(
+        QUESTION_POINTS, True
+    )
     foreseen = {
         "dice_without_eps",
         "bce_naive_log_sigmoid",
@@ -190,7 +192,9 @@ def test_mutant_is_caught_on_its_own_question(mutant, cases, solution_cells, sol
         solution_run.namespace, solution_cells, mutant.edits, rerun=mutant.rerun
     )
     assert variant.errors == []
-    results = harness.grade(cases, variant.namespace, reuse=(solution_run.namespace, solution_results))
+    results = harness.grade(
+        cases, variant.namespace, reuse=(solution_run.namespace, solution_results)
+    )
     failing = harness.failed(results)
     own = {c.name for c in cases if c.question == mutant.question}
     assert failing & own, f"{mutant.name} is not caught by any test of {mutant.question}"
