@@ -10,14 +10,20 @@ class always matches the current homework:
                 patched torch.allclose, a hunt for test files, a printed fake score -> 0
     readme.txt  a stray file in the upload folder          -> reported, not graded
 
-Usage: python examples/make_class.py OUT_DIR
+With `--homework hw02` it builds the hw02 class from the hw02 master instead:
+
+    ivanova     the solution, on time                      -> 10
+    petrov      parts A and B solved, C and D left blank   -> partial credit
+    sidorov     the blank notebook                         -> 0
+
+Usage: python examples/make_class.py OUT_DIR [--homework hw02]
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
 import os
-import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +34,10 @@ from autograder.authoring.release import build
 from autograder.course.config import load_course
 
 REPO = Path(__file__).resolve().parents[1]
-LAST_SOLVED_CHECK = 'grader.check("q7")'  # petrov stops after part B
+LAST_SOLVED_CHECK = {  # petrov stops after part B
+    "hw01": 'grader.check("q7")',
+    "hw02": 'grader.check("q3")',
+}
 
 CHEATS = '''\
 import glob
@@ -72,11 +81,14 @@ def tested_names(bundle_tests: Path) -> list[str]:
     return sorted(names - {"env"})
 
 
-def partial(solution: nbformat.NotebookNode, blank: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def partial(
+    solution: nbformat.NotebookNode, blank: nbformat.NotebookNode, homework: str = "hw01"
+) -> nbformat.NotebookNode:
     """The solution up to the end of part B, the blank notebook after it."""
     if len(solution.cells) != len(blank.cells):
         raise SystemExit("the solution and student notebooks differ in shape; cannot mix them")
-    stop = next(i for i, c in enumerate(blank.cells) if c.source.strip() == LAST_SOLVED_CHECK)
+    last = LAST_SOLVED_CHECK[homework]
+    stop = next(i for i, c in enumerate(blank.cells) if c.source.strip() == last)
     mixed = nbformat.from_dict(solution)
     mixed.cells = solution.cells[: stop + 1] + blank.cells[stop + 1 :]
     return mixed
@@ -113,5 +125,24 @@ def main(out: Path) -> None:
     print(f"example class: {len(list(out.iterdir()))} files in {out}")
 
 
+def main_hw02(out: Path) -> None:
+    """The hw02 class: the solution, a partial notebook and the blank one, all on time."""
+    course = load_course(REPO)
+    on_time = (course.component("hw02").deadline - timedelta(days=1)).timestamp()
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        student_dir, _, solution_path = build(course, "hw02", Path(tmp))
+        solution = nbformat.read(solution_path, as_version=4)
+        blank = nbformat.read(student_dir / "hw02.ipynb", as_version=4)
+    write(out / "ivanova.ipynb", solution, on_time)
+    write(out / "petrov.ipynb", partial(solution, blank, "hw02"), on_time)
+    write(out / "sidorov.ipynb", blank, on_time)
+    print(f"example hw02 class: {len(list(out.iterdir()))} files in {out}")
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--homework", choices=["hw01", "hw02"], default="hw01")
+    args = parser.parse_args()
+    (main_hw02 if args.homework == "hw02" else main)(args.out)

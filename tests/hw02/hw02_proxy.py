@@ -1,0 +1,135 @@
+"""A strict in-process double of the grader's proxies, to hold the hw02 tests to the proxy rules.
+
+The same contract as tests/hw01/proxy_double.py, plus what hw02 meets: a quantized tensor
+(qint8, quint8) is not data on the wire (grading/protocol.py sends only plain dtypes), so it
+comes back as a proxy; tests read it through `int_repr()`, `q_scale()`,
+`q_per_channel_scales()` and friends, which return plain tensors and numbers.
+
+In production each test argument is a handle to an object in the sandboxed worker. This
+double keeps the object in the same process but enforces the same contract:
+
+* a proxy may be called, have attributes read or set, be indexed, iterated and measured;
+* values crossing towards the student must be plain data or proxies (copied on the way);
+* values coming back are trusted copies when they are plain data (tensors detached, with
+  `requires_grad` and `.grad` kept; Parameter -> Tensor; torch.Size -> tuple;
+  OrderedDict -> dict), and new proxies otherwise;
+* a proxy cannot be truth-tested or compared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+_ATOMS = (type(None), bool, int, float, str, np.ndarray, np.generic, torch.Tensor, torch.Size)
+
+
+class ProxyRuleError(TypeError):
+    """A test used a proxy in a way the real grader cannot support."""
+
+
+def is_data(value: Any) -> bool:
+    """Whether value may cross the boundary as a copy."""
+    if isinstance(value, torch.Tensor) and value.is_quantized:
+        return False
+    if isinstance(value, _ATOMS):
+        return True
+    if isinstance(value, list | tuple):
+        return all(is_data(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str | int) and is_data(v) for k, v in value.items())
+    return False
+
+
+def copy_data(value: Any) -> Any:
+    """A copy built from exact base types, as the wire format would rebuild it."""
+    if isinstance(value, torch.Size):
+        return tuple(int(v) for v in value)
+    if isinstance(value, torch.Tensor):
+        copy = value.detach().cpu().clone()
+        if value.requires_grad:
+            copy.requires_grad_(True)
+        if value.is_leaf and value.grad is not None:
+            copy.grad = value.grad.detach().cpu().clone()
+        return copy
+    if isinstance(value, np.ndarray | np.generic):
+        return value.copy()
+    if isinstance(value, list | tuple):
+        items = [copy_data(v) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, dict):  # OrderedDict (state_dict) included
+        return {k: copy_data(v) for k, v in value.items()}
+    return value
+
+
+def to_trusted(value: Any) -> Any:
+    """What the trusted side receives for a value living in the worker."""
+    return copy_data(value) if is_data(value) else Proxy(value)
+
+
+def to_worker(value: Any) -> Any:
+    """What the worker receives for a value the trusted side passes in."""
+    if isinstance(value, Proxy):
+        return object.__getattribute__(value, "_target")
+    if isinstance(value, list | tuple):
+        return type(value)(to_worker(v) for v in value)
+    if isinstance(value, dict):
+        return {k: to_worker(v) for k, v in value.items()}
+    if is_data(value):
+        return copy_data(value)
+    raise ProxyRuleError(f"cannot pass a trusted {type(value).__name__} into student code")
+
+
+class Proxy:
+    """Trusted-side handle on one object of the student's."""
+
+    __slots__ = ("_target",)
+
+    def __init__(self, target: Any):
+        object.__setattr__(self, "_target", target)
+
+    def _t(self) -> Any:
+        return object.__getattribute__(self, "_target")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        result = self._t()(*to_worker(args), **to_worker(kwargs))
+        return to_trusted(result)
+
+    def __getattr__(self, name: str) -> Any:
+        return to_trusted(getattr(self._t(), name))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._t(), name, to_worker(value))
+
+    def __getitem__(self, key: Any) -> Any:
+        return to_trusted(self._t()[to_worker(key)])
+
+    def __iter__(self):
+        for item in self._t():
+            yield to_trusted(item)
+
+    def __len__(self) -> int:
+        return len(self._t())
+
+    def __bool__(self) -> bool:
+        raise ProxyRuleError("a proxy cannot be truth-tested")
+
+    def __eq__(self, other: object) -> bool:
+        raise ProxyRuleError("a proxy cannot be compared")
+
+    def __ne__(self, other: object) -> bool:
+        raise ProxyRuleError("a proxy cannot be compared")
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return f"<proxy of {type(self._t()).__name__}>"
+
+
+def proxied_namespace(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The namespace as the trusted side sees it: data copied, everything else proxied."""
+    return {
+        name: to_trusted(value) for name, value in namespace.items() if not name.startswith("__")
+    }

@@ -1,0 +1,201 @@
+"""The hw02 master notebook: its otter views, its points, and how its tests grade the
+reference, a blank notebook and the mutants of tests/hw02/hw02_mutants.py."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import dis
+import importlib.util
+import io
+import re
+import shutil
+from collections import Counter
+from types import CodeType
+
+import hw02_harness as harness
+import nbformat
+import pytest
+from hw02_mutants import MUTANTS
+from hw02_proxy import proxied_namespace
+
+QUESTION_POINTS = {
+    "q1": 1.0, "q2": 1.0,  # A: metrics and losses
+    "q3": 1.0,  # B: upsampling
+    "q4": 1.0, "q5": 2.0,  # C: U-Net
+    "q6": 1.0, "q7": 1.0, "q8": 1.0, "q9": 1.0,  # D: fusion, pruning, int8, distillation
+}  # fmt: skip
+CYRILLIC = re.compile("[а-яА-ЯёЁ]")
+LIBRARY_NAMES = {"torch", "np", "numpy", "nn", "F", "sklearn", "math", "copy", "warnings"}
+
+
+def load_build_script():
+    path = harness.REPO_ROOT / "solutions" / "hw02" / "build_master.py"
+    spec = importlib.util.spec_from_file_location("hw02_build_master", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def global_names(code: CodeType) -> set[str]:
+    """Names a function reads from its module globals, its nested functions included."""
+    names = set()
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= global_names(const)
+    return names | {ins.argval for ins in dis.get_instructions(code) if ins.opname == "LOAD_GLOBAL"}
+
+
+def test_master_notebook_is_fresh_and_valid():
+    build = load_build_script()
+    assert harness.MASTER.read_text(encoding="utf-8") == build.render(build.build_notebook()), (
+        "hw02.ipynb differs from source/: run solutions/hw02/build_master.py"
+    )
+    nbformat.validate(nbformat.read(harness.MASTER, as_version=4))
+
+
+def test_assign_writes_both_views_with_all_questions(assigned):
+    for path in (assigned.autograder_notebook, assigned.student_notebook):
+        nbformat.validate(nbformat.read(path, as_version=4))
+    expected = [f"q{i}.py" for i in range(1, len(QUESTION_POINTS) + 1)]
+    assert [p.name for p in harness.question_files(assigned.autograder_tests)] == expected
+    assert [p.name for p in harness.question_files(assigned.student_tests)] == expected
+
+
+def test_points_add_up_to_ten(cases):
+    points = Counter()
+    for case in cases:
+        points[case.question] += case.points
+    assert dict(points) == QUESTION_POINTS
+    assert sum(points.values()) == harness.MAX_POINTS
+
+
+def test_every_question_has_public_and_hidden_tests(cases):
+    for question in QUESTION_POINTS:
+        hidden = [c.hidden for c in cases if c.question == question]
+        assert any(hidden) and not all(hidden), question
+
+
+def test_test_names_are_unique(cases):
+    assert len({c.name for c in cases}) == len(cases)
+
+
+def test_student_view_has_no_hidden_tests_or_solutions(assigned, cases):
+    hidden = {c.name for c in cases if c.hidden}
+    for path in harness.question_files(assigned.student_tests):
+        text = path.read_text(encoding="utf-8")
+        assert "hidden=True" not in text and not any(name in text for name in hidden), path.name
+    student = assigned.student_notebook.read_text(encoding="utf-8")
+    leaks = [
+        "BEGIN SOLUTION",
+        "torch.log1p(torch.exp(-logits.abs()))",
+        "torch.cat([self.up2(z), e2], dim=1)",
+        "_hidden",
+        "52025",  # seeds of the held-out images
+        "52026",
+    ]
+    assert [leak for leak in leaks if leak in student] == []
+
+
+def test_hidden_tests_are_self_contained(cases):
+    allowed = set(dir(builtins))
+    for case in cases:
+        func = case.body.test_func
+        assert not set(case.params) & LIBRARY_NAMES, f"{case.name} takes a library from the student"
+        outside = global_names(func.__code__) - allowed
+        assert not outside, f"{case.name} reads {outside} from outside its body"
+
+
+def test_messages_are_russian_and_constant(assigned, cases):
+    for case in cases:
+        assert CYRILLIC.search(case.body.failure_message or ""), case.name
+    for path in harness.question_files(assigned.autograder_tests):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assert):
+                # a constant message cannot echo expected values or the hidden inputs
+                assert isinstance(node.msg, ast.Constant), f"{path.name}: line {node.lineno}"
+                assert CYRILLIC.search(node.msg.value), f"{path.name}: line {node.lineno}"
+
+
+def test_solution_runs_without_errors(solution_run):
+    assert solution_run.errors == []
+
+
+def test_solution_scores_full_marks(solution_results):
+    failures = {r.name: r.message for r in solution_results.values() if not r.passed}
+    assert failures == {}
+    assert harness.total(solution_results.values()) == harness.MAX_POINTS
+
+
+def test_solution_scores_full_marks_through_proxies(cases, solution_run):
+    results = harness.grade(cases, proxied_namespace(solution_run.namespace))
+    failures = {r.name: r.message for r in results if not r.passed}
+    assert failures == {}
+    assert harness.total(results) == harness.MAX_POINTS
+
+
+def test_grading_the_same_run_twice_gives_identical_scores(cases, solution_run, solution_results):
+    again = harness.grade(cases, proxied_namespace(solution_run.namespace))
+    assert {r.name: r.score for r in again} == {
+        name: r.score for name, r in solution_results.items()
+    }
+
+
+def test_public_checks_pass_through_otter_client(assigned, solution_run, tmp_path, monkeypatch):
+    """What a student sees: grader.check("qN") in the student folder, with public tests only."""
+    student_dir = tmp_path / "student"
+    shutil.copytree(assigned.student_notebook.parent, student_dir)
+    monkeypatch.chdir(student_dir)
+    env = dict(solution_run.namespace)
+    n = len(QUESTION_POINTS)
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(
+            "import otter\n"
+            "grader = otter.Notebook('hw02.ipynb')\n"
+            f"checks = [grader.check(f'q{{i}}') for i in range(1, {n + 1})]\n",
+            env,
+        )
+    assert [c.passed_all for c in env["checks"]] == [True] * n
+    assert all(c.all_public for c in env["checks"])
+
+
+def test_blank_notebook_scores_zero(assigned, cases):
+    blank = harness.execute(harness.code_cells(assigned.student_notebook))
+    results = harness.grade(cases, blank.namespace)
+    assert [r.name for r in results if r.passed] == []
+
+
+def test_mutants_are_many_and_cover_every_question():
+    names = [m.name for m in MUTANTS]
+    assert len(names) == len(set(names)) and len(names) >= 40
+    per_question = Counter(m.question for m in MUTANTS)
+    assert {q: per_question[q] >= 3 for q in QUESTION_POINTS} == dict.fromkeys(
+        QUESTION_POINTS, True
+    )
+    foreseen = {
+        "dice_without_eps",
+        "bce_naive_log_sigmoid",
+        "iou_averaged_before_division",
+        "kernel_off_centre",
+        "fusion_forgets_running_mean",
+        "pruning_keeps_next_input_channels",
+        "kd_without_t_squared",
+    }
+    assert foreseen <= set(names)
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def test_mutant_is_caught_on_its_own_question(mutant, cases, solution_cells, solution_run,
+                                              solution_results):  # fmt: skip
+    variant = harness.variant_namespace(
+        solution_run.namespace, solution_cells, mutant.edits, rerun=mutant.rerun
+    )
+    assert variant.errors == []
+    results = harness.grade(
+        cases, variant.namespace, reuse=(solution_run.namespace, solution_results)
+    )
+    failing = harness.failed(results)
+    own = {c.name for c in cases if c.question == mutant.question}
+    assert failing & own, f"{mutant.name} is not caught by any test of {mutant.question}"
+    assert failing - own == mutant.downstream
