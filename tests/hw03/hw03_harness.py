@@ -1,0 +1,100 @@
+"""The hw01 in-process grader stand-in (tests/hw01/otter_harness.py), pointed at hw03.
+
+Adds what hw03's mutants need beyond hw01's: a mutant may edit a model class, and the
+executed solution holds trained instances of it. `mutant_namespace` gives those instances
+the edited class (on a copy, so the shared solution run stays intact), so the mutant is
+judged with the trained weights and without retraining.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import otter.assign
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hw01"))
+
+from otter_harness import (  # noqa: E402
+    CaseResult,
+    Execution,
+    code_cells,
+    execute,
+    failed,
+    grade,
+    question_files,
+    total,
+    variant_namespace,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MASTER = REPO_ROOT / "solutions" / "hw03" / "hw03.ipynb"
+BUILD_SCRIPT = REPO_ROOT / "solutions" / "hw03" / "build_master.py"
+
+__all__ = [
+    "CaseResult",
+    "Execution",
+    "code_cells",
+    "execute",
+    "failed",
+    "grade",
+    "question_files",
+    "total",
+]
+
+
+@dataclass(frozen=True)
+class AssignedHomework:
+    """The two views otter assign writes for the hw03 master."""
+
+    root: Path
+
+    @property
+    def autograder_notebook(self) -> Path:
+        return self.root / "autograder" / "hw03.ipynb"
+
+    @property
+    def autograder_tests(self) -> Path:
+        return self.root / "autograder" / "tests"
+
+    @property
+    def student_notebook(self) -> Path:
+        return self.root / "student" / "hw03.ipynb"
+
+    @property
+    def student_tests(self) -> Path:
+        return self.root / "student" / "tests"
+
+
+def assign(out_dir: Path) -> AssignedHomework:
+    """Run otter assign on the hw03 master (without its own test run and PDFs)."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        otter.assign.main(str(MASTER), str(out_dir), no_run_tests=True, no_pdfs=True)
+    return AssignedHomework(out_dir)
+
+
+def mutant_namespace(
+    base: dict[str, Any],
+    cells: list[str],
+    edits: dict[str, tuple[tuple[str, str], ...]],
+    rerun: tuple[str, ...] = (),
+) -> Execution:
+    """The executed solution with the edited definitions; trained models take edited classes."""
+    run = variant_namespace(base, cells, edits, rerun=rerun)
+    classes = {
+        name: run.namespace[name]
+        for name in edits
+        if isinstance(run.namespace.get(name), type) and run.namespace[name] is not base.get(name)
+    }
+    for key, value in list(run.namespace.items()):
+        for name, cls in classes.items():
+            if type(value) is base.get(name) and base.get(key) is value:
+                twin = copy.deepcopy(value)
+                twin.__class__ = cls
+                run.namespace[key] = twin
+    return run

@@ -1,0 +1,122 @@
+"""Common student mistakes in hw03, kept as plain data for the mutation harness.
+
+A mutant is one mistake in one solution definition: its `name`, a one-line `description`,
+the `question` whose tests aim at it, the `function` (a top-level def or class) it replaces
+and the `(old, new)` snippet edits that turn the solution's definition into the mistaken
+one (every occurrence of `old` inside that definition becomes `new`). The mutant must fail
+tests of `question`; it may also fail tests of the `downstream` questions, whose answers
+the notebook builds from the broken piece (a trained model used through it); every other
+test must still pass. `rerun` names notebook cells (by a snippet) to execute again.
+Trained models are not retrained: they keep their weights and take the edited class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Edit = tuple[str, str]
+
+TRANSLATOR_TRAINING = ("translator = Seq2Seq(", "translator_val_exact = ")
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    description: str
+    question: str
+    function: str
+    edits: tuple[Edit, ...]
+    downstream: frozenset[str] = frozenset()
+    rerun: tuple[str, ...] = ()
+
+    @property
+    def questions(self) -> frozenset[str]:
+        return self.downstream | {self.question}
+
+
+def m(name, description, question, function, *edits, downstream=(), rerun=()) -> Mutant:
+    return Mutant(name, description, question, function, edits, frozenset(downstream), rerun)
+
+
+MUTANTS = [
+    # ---- q1 build_vocab
+    m("vocab_min_freq_strict", "keeps tokens seen more than min_freq times, not at least",
+      "q1", "build_vocab", ("c >= min_freq", "c > min_freq")),
+    m("vocab_specials_sorted", "sorts the special tokens instead of keeping their order",
+      "q1", "build_vocab", ("enumerate(specials)", "enumerate(sorted(specials))")),
+    m("vocab_ties_by_first_occurrence", "breaks frequency ties by first occurrence, not alphabetically",
+      "q1", "build_vocab", ("key=lambda t: (-counts[t], t)", "key=lambda t: -counts[t]")),
+    m("vocab_document_frequency", "counts texts containing a token instead of its occurrences",
+      "q1", "build_vocab", ("for token in tokens)", "for token in set(tokens))")),
+    m("vocab_ascending_frequency", "puts rare tokens first",
+      "q1", "build_vocab", ("(-counts[t], t)", "(counts[t], t)")),
+    m("vocab_special_added_twice", "adds a special token met in the text a second time",
+      "q1", "build_vocab", (" and t not in vocab", "")),
+    # ---- q2 encode, pad_batch
+    m("encode_drops_unknown", "drops unknown tokens instead of mapping them to <unk>",
+      "q2", "encode", ("[vocab.get(token, unk) for token in tokens]", "[vocab[t] for t in tokens if t in vocab]")),
+    m("encode_forgets_eos", "ignores add_eos",
+      "q2", "encode", ("ids = ids + [vocab[EOS]]", "ids = ids")),
+    m("encode_bos_at_end", "appends <bos> instead of prepending it",
+      "q2", "encode", ("ids = [vocab[BOS]] + ids", "ids = ids + [vocab[BOS]]")),
+    m("pad_lengths_are_padded", "returns the padded length for every sequence",
+      "q2", "pad_batch", ("return ids, lengths, mask", "return ids, torch.full_like(lengths, ids.shape[1]), mask")),
+    m("pad_on_the_left", "aligns sequences to the right, padding on the left",
+      "q2", "pad_batch", ("ids[row, : len(seq)] =", "ids[row, ids.shape[1] - len(seq) :] =")),
+    m("pad_mask_inverted", "marks padding True and tokens False",
+      "q2", "pad_batch", ("< lengths[:, None]", ">= lengths[:, None]")),
+    m("pad_ignores_pad_id", "always pads with 0",
+      "q2", "pad_batch", ("int(lengths.max())), pad_id,", "int(lengths.max())), 0,")),
+    # ---- q7 attention
+    m("attention_softmax_over_padding", "takes the softmax over padded positions too",
+      "q7", "attention", ('scores = scores.masked_fill(~mask, float("-inf"))', "scores = scores")),
+    m("attention_wrong_axis", "normalizes the weights over the batch axis",
+      "q7", "attention", ("torch.softmax(scores, dim=1)", "torch.softmax(scores, dim=0)")),
+    m("attention_mask_after_softmax", "zeroes padded weights after the softmax without renormalizing",
+      "q7", "attention",
+      ('scores = scores.masked_fill(~mask, float("-inf"))', "scores = scores"),
+      ("weights = torch.softmax(scores, dim=1)", "weights = torch.softmax(scores, dim=1) * mask")),
+    m("attention_scaled", "divides the scores by sqrt(H) although the task says unscaled",
+      "q7", "attention", (".squeeze(2)\n", ".squeeze(2) / math.sqrt(query.shape[1])\n")),
+    m("attention_mask_as_zero_score", "multiplies scores by the mask (score 0, not -inf)",
+      "q7", "attention", ('scores.masked_fill(~mask, float("-inf"))', "scores * mask")),
+    # ---- q8 seq2seq model and loss
+    m("loss_counts_pad", "averages the loss over padded positions too",
+      "q8", "seq2seq_loss", (", ignore_index=pad_id", "")),
+    m("loss_sums", "sums the loss instead of averaging over real tokens",
+      "q8", "seq2seq_loss", ("ignore_index=pad_id", 'ignore_index=pad_id, reduction="sum"')),
+    m("encoder_mask_all_true", "returns a mask that lets attention see the padding",
+      "q8", "Seq2Seq", ("return enc_out, src != 0, h", "return enc_out, torch.ones_like(src, dtype=torch.bool), h")),
+    m("no_teacher_forcing", "feeds the model's own predictions in forward",
+      "q8", "Seq2Seq",
+      ("self.decode_step(tgt_in[:, t], h, enc_out, mask)",
+       "self.decode_step(tgt_in[:, 0] if t == 0 else logits.argmax(dim=1), h, enc_out, mask)")),
+    # ---- q9 greedy decoding
+    m("greedy_never_stops", "keeps decoding and emitting tokens after <eos>",
+      "q9", "greedy_decode", ("if not done[row] and y[row].item() != eos_id:", "if True:")),
+    m("greedy_keeps_eos", "includes <eos> in the output",
+      "q9", "greedy_decode", ("if not done[row] and y[row].item() != eos_id:", "if not done[row]:")),
+    m("greedy_stops_with_first_sequence", "stops the batch when any sequence ends",
+      "q9", "greedy_decode", ("if done.all():", "if done.any():")),
+    m("greedy_one_step_short", "decodes at most max_len - 1 tokens",
+      "q9", "greedy_decode", ("for _ in range(max_len):", "for _ in range(max_len - 1):")),
+    # ---- q10 corpus BLEU
+    m("bleu_without_brevity_penalty", "forgets the brevity penalty",
+      "q10", "corpus_bleu", ("brevity = 1.0 if c > r else math.exp(1.0 - r / c)", "brevity = 1.0")),
+    m("bleu_brevity_inverted", "computes the penalty as exp(1 - c / r)",
+      "q10", "corpus_bleu", ("math.exp(1.0 - r / c)", "math.exp(1.0 - c / r)")),
+    m("bleu_unclipped_counts", "counts every matching n-gram without clipping",
+      "q10", "corpus_bleu", ("min(c, ref_ngrams[g])", "(c if ref_ngrams[g] else 0)")),
+    m("bleu_arithmetic_mean", "averages the precisions arithmetically",
+      "q10", "corpus_bleu",
+      ("sum(math.log(m / t) for m, t in zip(matches, totals)) / max_n",
+       "math.log(sum(m / t for m, t in zip(matches, totals)) / max_n)")),
+    # ---- q11 translator quality
+    m("translator_not_trained", "never runs the training epochs",
+      "q11", "train_translator", ("for _ in range(n_epochs):", "for _ in range(0):"),
+      downstream=("q9",), rerun=TRANSLATOR_TRAINING),
+    m("translator_trained_on_a_sliver", "trains on one twentieth of the pairs",
+      "q11", "train_translator",
+      ("range(0, len(pairs), batch_size)", "range(0, len(pairs) // 20, batch_size)"),
+      downstream=("q9",), rerun=TRANSLATOR_TRAINING),
+]  # fmt: skip
