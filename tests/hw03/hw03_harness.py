@@ -8,6 +8,7 @@ judged with the trained weights and without retraining.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import copy
 import io
@@ -27,6 +28,7 @@ from otter_harness import (  # noqa: E402
     execute,
     failed,
     grade,
+    is_definition_cell,
     question_files,
     total,
     variant_namespace,
@@ -78,14 +80,43 @@ def assign(out_dir: Path) -> AssignedHomework:
     return AssignedHomework(out_dir)
 
 
+def defined_names(cells: list[str]) -> set[str]:
+    """Names of the top-level functions and classes that the notebook's cells define."""
+    return {
+        node.name
+        for source in cells
+        if is_definition_cell(source)
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef | ast.ClassDef)
+    }
+
+
 def mutant_namespace(
     base: dict[str, Any],
     cells: list[str],
     edits: dict[str, tuple[tuple[str, str], ...]],
     rerun: tuple[str, ...] = (),
 ) -> Execution:
-    """The executed solution with the edited definitions; trained models take edited classes."""
-    run = variant_namespace(base, cells, edits, rerun=rerun)
+    """The executed solution with the edited definitions; trained models take edited classes.
+
+    An edit naming something no definition cell defines (a variable such as `cls_vocab`)
+    applies to the computation cell holding its first snippet, which is executed again."""
+    definitions = defined_names(cells)
+    run = variant_namespace(
+        base, cells, {k: v for k, v in edits.items() if k in definitions}, rerun=rerun
+    )
+    for name, snippets in edits.items():
+        if name in definitions:
+            continue
+        source = next((c for c in cells if snippets[0][0] in c), None)
+        if source is None:
+            raise KeyError(f"{name}: no cell contains {snippets[0][0]!r}")
+        for old, new in snippets:
+            if old not in source:
+                raise KeyError(f"{name}: snippet not found: {old!r}")
+            source = source.replace(old, new)
+        again = execute([source], run.namespace)
+        run.errors.extend(again.errors)
     classes = {
         name: run.namespace[name]
         for name in edits

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 Edit = tuple[str, str]
 
 TRANSLATOR_TRAINING = ("translator = Seq2Seq(", "translator_val_exact = ")
+CLASSIFIER_TRAINING = ("cls_model = ClozeClassifier(",)
+TAGGER_TRAINING = ("ner_model = NerTagger(", "ner_val_f1 = ")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,52 @@ MUTANTS = [
       "q2", "pad_batch", ("< lengths[:, None]", ">= lengths[:, None]")),
     m("pad_ignores_pad_id", "always pads with 0",
       "q2", "pad_batch", ("int(lengths.max())), pad_id,", "int(lengths.max())), 0,")),
+    # ---- q3 embedding matrix and the classifier's vocabulary
+    m("embedding_pad_not_zero", "gives <pad> the <unk> vector instead of zeros",
+      "q3", "embedding_matrix", ("    matrix[vocab[PAD]] = 0.0\n", "")),
+    m("embedding_oov_zero", "gives words missing from navec a zero vector",
+      "q3", "embedding_matrix", ("matrix = unk.repeat(len(vocab), 1)", "matrix = torch.zeros(len(vocab), unk.shape[0])")),
+    m("embedding_rows_shifted", "writes each vector one row below its id",
+      "q3", "embedding_matrix", ("matrix[i] = torch.from_numpy", "matrix[(i + 1) % len(vocab)] = torch.from_numpy")),
+    m("vocab_built_on_test_data", "builds the classifier vocabulary on the held-out texts too",
+      "q3", "cls_vocab", ("for text, _ in cls_train]", "for text, _ in cls_train + load_cloze(heldout=True)]"),
+      downstream=("q4",)),
+    # ---- q4 classifier
+    m("classifier_mean_over_padding", "averages over padded positions too",
+      "q4", "ClozeClassifier", ("known = mask & (ids != 1)", "known = torch.ones_like(mask)")),
+    m("classifier_max_over_padding", "max-pools over padded positions",
+      "q4", "ClozeClassifier", ("conv.masked_fill(~mask[..., None], 0.0)", "conv")),
+    m("classifier_random_embeddings", "uses random frozen embeddings instead of navec",
+      "q4", "ClozeClassifier", ("from_pretrained(embeddings,", "from_pretrained(torch.randn_like(embeddings),"),
+      rerun=CLASSIFIER_TRAINING),
+    m("classifier_not_trained", "never runs the training epochs",
+      "q4", "train_classifier", ("for _ in range(n_epochs):", "for _ in range(0):"), rerun=CLASSIFIER_TRAINING),
+    # ---- q5 BIO spans and entity F1
+    m("bio_merges_adjacent_entities", "lets B-X continue an entity of type X",
+      "q5", "bio_to_spans", ('if prefix == "I" and kind == label:', 'if prefix in ("B", "I") and kind == label:')),
+    m("bio_drops_orphan_inside", "ignores I-X that does not follow B-X",
+      "q5", "bio_to_spans", ('if prefix in ("B", "I"):', 'if prefix == "B":')),
+    m("bio_continues_across_types", "lets I-Y continue an entity of type X",
+      "q5", "bio_to_spans", ('if prefix == "I" and kind == label:', 'if prefix == "I" and kind is not None:')),
+    m("bio_end_inclusive", "returns inclusive span ends",
+      "q5", "bio_to_spans", ("spans.append((kind, start, i))", "spans.append((kind, start, i - 1))")),
+    m("f1_ignores_entity_type", "matches spans by boundaries only",
+      "q5", "span_f1", ("(s, *span)", "(s, *span[1:])")),
+    m("f1_precision_recall_swapped", "divides by the true count for precision and vice versa",
+      "q5", "span_f1", ("precision = hits", "recall_ = hits"), ("recall = hits", "precision = hits"),
+      ("recall_ = hits", "recall = hits")),
+    # ---- q6 tagger
+    m("tagger_not_trained", "never runs the training epochs",
+      "q6", "train_tagger", ("for _ in range(n_epochs):", "for _ in range(0):"), rerun=TAGGER_TRAINING),
+    m("tagger_trained_on_a_sliver", "trains on one thirtieth of the sentences",
+      "q6", "train_tagger", ("range(0, len(sentences), batch_size)", "range(0, len(sentences) // 30, batch_size)"),
+      rerun=TAGGER_TRAINING),
+    m("tagger_memorizes_words", "tags from the word alone: no context, no characters",
+      "q6", "NerTagger",
+      ("out, _ = self.lstm(packed)", "out = packed"),
+      ("out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=T)",
+       "out = torch.cat([self.words(word_ids)] * 2, dim=2)"),
+      rerun=TAGGER_TRAINING),
     # ---- q7 attention
     m("attention_softmax_over_padding", "takes the softmax over padded positions too",
       "q7", "attention", ('scores = scores.masked_fill(~mask, float("-inf"))', "scores = scores")),

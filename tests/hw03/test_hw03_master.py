@@ -25,7 +25,18 @@ QUESTION_POINTS = {
     "q7": 1.0, "q8": 1.0, "q9": 1.0, "q10": 1.0, "q11": 1.0,  # D: translator
 }  # fmt: skip
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")
-LIBRARY_NAMES = {"torch", "np", "numpy", "nn", "F", "sklearn", "math", "navec", "pymorphy3"}
+LIBRARY_NAMES = {
+    "torch",
+    "np",
+    "numpy",
+    "nn",
+    "F",
+    "sklearn",
+    "math",
+    "pymorphy3",
+    "Navec",
+    "MORPH",
+}
 
 
 def load_build_script():
@@ -87,7 +98,12 @@ def test_student_view_has_no_hidden_tests_or_solutions(assigned):
         text = path.read_text(encoding="utf-8")
         assert "hidden=True" not in text and not any(name in text for name in hidden), path.name
     student = assigned.student_notebook.read_text(encoding="utf-8")
-    leaks = ["BEGIN SOLUTION", "_hidden", 'masked_fill(~mask, float(\\"-inf\\"))', "ignore_index=pad_id"]
+    leaks = [
+        "BEGIN SOLUTION",
+        "_hidden",
+        'masked_fill(~mask, float(\\"-inf\\"))',
+        "ignore_index=pad_id",
+    ]
     assert [leak for leak in leaks if leak in student] == []
 
 
@@ -132,7 +148,9 @@ def test_blank_notebook_scores_zero(assigned):
     assert [r.name for r in results if r.passed] == []
 
 
-def test_grading_the_same_run_again_gives_identical_scores(assigned, solution_run, solution_results):
+def test_grading_the_same_run_again_gives_identical_scores(
+    assigned, solution_run, solution_results
+):
     again = harness.grade(assigned.autograder_tests, solution_run.namespace)
     assert scores(again) == scores(solution_results)
 
