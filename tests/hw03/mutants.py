@@ -64,7 +64,8 @@ MUTANTS = [
     m("pad_lengths_are_padded", "returns the padded length for every sequence",
       "q2", "pad_batch", ("return ids, lengths, mask", "return ids, torch.full_like(lengths, ids.shape[1]), mask")),
     m("pad_on_the_left", "aligns sequences to the right, padding on the left",
-      "q2", "pad_batch", ("ids[row, : len(seq)] =", "ids[row, ids.shape[1] - len(seq) :] =")),
+      "q2", "pad_batch", ("ids[row, : len(seq)] =", "ids[row, ids.shape[1] - len(seq) :] ="),
+      downstream=("q9", "q11")),
     m("pad_mask_inverted", "marks padding True and tokens False",
       "q2", "pad_batch", ("< lengths[:, None]", ">= lengths[:, None]")),
     m("pad_ignores_pad_id", "always pads with 0",
@@ -77,8 +78,7 @@ MUTANTS = [
     m("embedding_rows_shifted", "writes each vector one row below its id",
       "q3", "embedding_matrix", ("matrix[i] = torch.from_numpy", "matrix[(i + 1) % len(vocab)] = torch.from_numpy")),
     m("vocab_built_on_test_data", "builds the classifier vocabulary on the held-out texts too",
-      "q3", "cls_vocab", ("for text, _ in cls_train]", "for text, _ in cls_train + load_cloze(heldout=True)]"),
-      downstream=("q4",)),
+      "q3", "cls_vocab", ("for text, _ in cls_train]", "for text, _ in cls_train + load_cloze(heldout=True)]")),
     # ---- q4 classifier
     m("classifier_mean_over_padding", "averages over padded positions too",
       "q4", "ClozeClassifier", ("known = mask & (ids != 1)", "known = torch.ones_like(mask)")),
@@ -166,5 +166,8 @@ MUTANTS = [
     m("translator_trained_on_a_sliver", "trains on one twentieth of the pairs",
       "q11", "train_translator",
       ("range(0, len(pairs), batch_size)", "range(0, len(pairs) // 20, batch_size)"),
+      downstream=("q9",), rerun=TRANSLATOR_TRAINING),
+    m("translator_learning_rate_too_small", "trains with a learning rate a hundred times too small",
+      "q11", "train_translator", ("torch.optim.Adam(model.parameters(), lr=lr)", "torch.optim.Adam(model.parameters(), lr=lr / 100)"),
       downstream=("q9",), rerun=TRANSLATOR_TRAINING),
 ]  # fmt: skip
