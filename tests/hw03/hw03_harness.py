@@ -99,24 +99,37 @@ def mutant_namespace(
 ) -> Execution:
     """The executed solution with the edited definitions; trained models take edited classes.
 
-    An edit naming something no definition cell defines (a variable such as `cls_vocab`)
-    applies to the computation cell holding its first snippet, which is executed again."""
+    An edit naming something no definition-only cell defines (a function sharing its cell
+    with a training run, a variable such as `cls_vocab`) applies to the cell defining it, or
+    else to the first cell holding its first snippet. Edited cells and the `rerun` cells are
+    executed again, in notebook order, after the definitions."""
     definitions = defined_names(cells)
-    run = variant_namespace(
-        base, cells, {k: v for k, v in edits.items() if k in definitions}, rerun=rerun
-    )
+    run = variant_namespace(base, cells, {k: v for k, v in edits.items() if k in definitions})
+    edited: dict[int, str] = {}
     for name, snippets in edits.items():
         if name in definitions:
             continue
-        source = next((c for c in cells if snippets[0][0] in c), None)
-        if source is None:
-            raise KeyError(f"{name}: no cell contains {snippets[0][0]!r}")
+        index = next(
+            (i for i, c in enumerate(cells) if f"def {name}(" in c or f"class {name}(" in c),
+            next((i for i, c in enumerate(cells) if snippets[0][0] in c), None),
+        )
+        if index is None:
+            raise KeyError(f"{name}: no cell defines it or contains {snippets[0][0]!r}")
+        source = edited.get(index, cells[index])
         for old, new in snippets:
             if old not in source:
                 raise KeyError(f"{name}: snippet not found: {old!r}")
             source = source.replace(old, new)
-        again = execute([source], run.namespace)
-        run.errors.extend(again.errors)
+        edited[index] = source
+    unknown = [s for s in rerun if not any(s in source for source in cells)]
+    if unknown:
+        raise KeyError(f"no cell contains {unknown}")
+    again = [
+        edited.get(i, source)
+        for i, source in enumerate(cells)
+        if i in edited or any(s in source for s in rerun)
+    ]
+    run.errors.extend(execute(again, run.namespace).errors)
     classes = {
         name: run.namespace[name]
         for name in edits

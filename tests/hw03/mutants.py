@@ -141,11 +141,14 @@ MUTANTS = [
        "self.decode_step(tgt_in[:, 0] if t == 0 else logits.argmax(dim=1), h, enc_out, mask)")),
     # ---- q9 greedy decoding
     m("greedy_never_stops", "keeps decoding and emitting tokens after <eos>",
-      "q9", "greedy_decode", ("if not done[row] and y[row].item() != eos_id:", "if True:")),
+      "q9", "greedy_decode", ("if not done[row] and y[row].item() != eos_id:", "if True:"),
+      downstream=("q11",)),
     m("greedy_keeps_eos", "includes <eos> in the output",
-      "q9", "greedy_decode", ("if not done[row] and y[row].item() != eos_id:", "if not done[row]:")),
+      "q9", "greedy_decode", ("if not done[row] and y[row].item() != eos_id:", "if not done[row]:"),
+      downstream=("q11",)),
     m("greedy_stops_with_first_sequence", "stops the batch when any sequence ends",
-      "q9", "greedy_decode", ("if done.all():", "if done.any():")),
+      "q9", "greedy_decode", ("if done.all():", "if done.any():"),
+      downstream=("q11",)),
     m("greedy_one_step_short", "decodes at most max_len - 1 tokens",
       "q9", "greedy_decode", ("for _ in range(max_len):", "for _ in range(max_len - 1):")),
     # ---- q10 corpus BLEU
