@@ -10,13 +10,13 @@ class always matches the current homework:
                 patched torch.allclose, a hunt for test files, a printed fake score -> 0
     readme.txt  a stray file in the upload folder          -> reported, not graded
 
-With `--homework hw02` it builds the hw02 class from the hw02 master instead:
+With `--homework hw02` (or hw03) it builds a small class from that master instead:
 
-    ivanova     the solution, on time                      -> 10
-    petrov      parts A and B solved, C and D left blank   -> partial credit
+    ivanova     the solution, on time                      -> the maximum
+    petrov      part A or A+B solved, the rest left blank  -> partial credit
     sidorov     the blank notebook                         -> 0
 
-Usage: python examples/make_class.py OUT_DIR [--homework hw02]
+Usage: python examples/make_class.py OUT_DIR [--homework hw02|hw03]
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 LAST_SOLVED_CHECK = {  # petrov stops after part B
     "hw01": 'grader.check("q7")',
     "hw02": 'grader.check("q3")',
+    "hw03": 'grader.check("q2")',  # part A, the text pipeline
 }
 
 CHEATS = '''\
@@ -125,24 +126,27 @@ def main(out: Path) -> None:
     print(f"example class: {len(list(out.iterdir()))} files in {out}")
 
 
-def main_hw02(out: Path) -> None:
-    """The hw02 class: the solution, a partial notebook and the blank one, all on time."""
+def main_small(out: Path, homework: str) -> None:
+    """A small class: the solution, a partial notebook and the blank one, all on time."""
     course = load_course(REPO)
-    on_time = (course.component("hw02").deadline - timedelta(days=1)).timestamp()
+    on_time = (course.component(homework).deadline - timedelta(days=1)).timestamp()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        student_dir, _, solution_path = build(course, "hw02", Path(tmp))
+        student_dir, _, solution_path = build(course, homework, Path(tmp))
         solution = nbformat.read(solution_path, as_version=4)
-        blank = nbformat.read(student_dir / "hw02.ipynb", as_version=4)
+        blank = nbformat.read(student_dir / f"{homework}.ipynb", as_version=4)
     write(out / "ivanova.ipynb", solution, on_time)
-    write(out / "petrov.ipynb", partial(solution, blank, "hw02"), on_time)
+    write(out / "petrov.ipynb", partial(solution, blank, homework), on_time)
     write(out / "sidorov.ipynb", blank, on_time)
-    print(f"example hw02 class: {len(list(out.iterdir()))} files in {out}")
+    print(f"example {homework} class: {len(list(out.iterdir()))} files in {out}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--homework", choices=["hw01", "hw02"], default="hw01")
+    parser.add_argument("--homework", choices=sorted(LAST_SOLVED_CHECK), default="hw01")
     args = parser.parse_args()
-    (main_hw02 if args.homework == "hw02" else main)(args.out)
+    if args.homework == "hw01":
+        main(args.out)
+    else:
+        main_small(args.out, args.homework)

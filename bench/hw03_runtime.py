@@ -1,0 +1,201 @@
+"""Runtime and memory of hw03 against its budgets, on one torch thread as the grader runs it.
+
+    PYTHONPATH=. python bench/hw03_runtime.py               # budgets
+    PYTHONPATH=. python bench/hw03_runtime.py --thresholds  # + the 5-seed threshold study
+
+Prints the CPU time of executing the solution notebook and of the hidden test cases, each
+beside its budget and as a ratio of it, and the peak memory of the process (the worker's
+analogue). With --thresholds it retrains the three models over 5 seeds and prints the
+held-out metric of the reference beside the best wrong method, the numbers the thresholds
+in solutions/hw03/README.md sit between. Informational only: nothing fails here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import torch
+from otter.test_files.exception_test import ExceptionTestFile
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "hw03"))
+
+import hw03_harness as harness  # noqa: E402
+
+NOTEBOOK_BUDGET = 120.0  # s of CPU, the whole solution notebook on one core
+HIDDEN_BUDGET = 20.0  # s of CPU, all hidden test cases together
+MEMORY_BUDGET_MB = 1536.0  # peak memory of the worker
+SEEDS = range(5)
+
+
+def line(label: str, value: float, budget: float, unit: str = "s") -> str:
+    return f"{label:<44} {value:8.2f} {unit} / {budget:7.1f} {unit}  ({value / budget:5.1%})"
+
+
+def time_cells(cells: list[str]) -> tuple[dict, list[tuple[float, str]]]:
+    namespace: dict = {}
+    timings = []
+    for source in cells:
+        start = time.thread_time()
+        run = harness.execute([source], namespace)
+        timings.append((time.thread_time() - start, source.splitlines()[0][:60]))
+        if run.errors:
+            raise SystemExit(f"the solution notebook failed:\n{run.errors[0][1]}")
+    return namespace, timings
+
+
+def time_cases(tests_dir: Path, namespace: dict) -> list[tuple[str, bool, float, bool]]:
+    rows = []
+    for path in harness.question_files(tests_dir):
+        for case in ExceptionTestFile.from_file(str(path)).test_cases:
+            start = time.thread_time()
+            try:
+                case.body.call_func(namespace)
+                passed = True
+            except Exception:
+                passed = False
+            elapsed = time.thread_time() - start
+            rows.append((case.body.test_func.__name__, case.hidden, elapsed, passed))
+    return rows
+
+
+def unseen_numbers(count: int = 300) -> list[int]:
+    rng = np.random.default_rng(31101)
+    numbers: list[int] = []
+    while len(numbers) < count:
+        n = int(rng.integers(0, 1_000_000))
+        if int(hashlib.md5(f"num:{n}".encode()).hexdigest(), 16) % 5 == 0:
+            numbers.append(n)
+    return numbers
+
+
+def translator_study(ns: dict) -> None:
+    from num2words import num2words
+
+    numbers = unseen_numbers()
+    texts = [num2words(n, lang="ru") for n in numbers]
+    base = ns["Seq2Seq"]
+
+    class NoAttention(base):  # the context vector is always zero
+        def decode_step(self, y_prev, h, enc_out, mask):
+            context = enc_out.new_zeros(enc_out.shape[0], enc_out.shape[2])
+            h = self.cell(torch.cat([self.tgt_emb(y_prev), context], dim=1), h)
+            return self.out(torch.cat([h, context], dim=1)), h
+
+    trained = ns["translator"]
+    for name, cls in (("reference (attention)", base), ("without attention", NoAttention)):
+        scores = []
+        for seed in SEEDS:
+            torch.manual_seed(seed)
+            ns["translator"] = cls(len(ns["translator_src_vocab"]), len(ns["translator_tgt_vocab"]))
+            ns["train_translator"](ns["translator"], ns["translator_train"], seed=seed)
+            got = ns["translate"](texts)
+            scores.append(np.mean([g == str(n) for g, n in zip(got, numbers, strict=True)]))
+        print(f"  q11 exact match, {name:<24} {fmt(scores)}")
+    ns["translator"] = trained
+
+
+def classifier_study(ns: dict) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    held = ns["load_cloze"](heldout=True)
+    train = ns["cls_train"]
+    y_train, y_held = [y for _, y in train], [y for _, y in held]
+    tok, navec = ns["tokenize"], ns["navec"]
+    tfidf = TfidfVectorizer(tokenizer=tok, lowercase=False, token_pattern=None)
+    x_train = tfidf.fit_transform([t for t, _ in train])
+    lr = LogisticRegression(C=10, max_iter=2000).fit(x_train, y_train)
+    print(
+        f"  q4 accuracy, TF-IDF + LR (C=10)          {lr.score(tfidf.transform([t for t, _ in held]), y_held):.3f}"
+    )
+
+    def mean_vectors(data):
+        rows = []
+        for text, _ in data:
+            vectors = [navec[w] for w in tok(text) if w in navec]
+            rows.append(np.mean(vectors, axis=0) if vectors else np.zeros(300))
+        return np.array(rows)
+
+    lr = LogisticRegression(C=3, max_iter=2000).fit(mean_vectors(train), y_train)
+    print(f"  q4 accuracy, navec mean + LR (C=3)       {lr.score(mean_vectors(held), y_held):.3f}")
+    trained, scores = ns["cls_model"], []
+    for seed in SEEDS:
+        torch.manual_seed(seed)
+        ns["cls_model"] = ns["ClozeClassifier"](ns["cls_embeddings"], len(ns["CLOZE_WORDS"]))
+        ns["train_classifier"](ns["cls_model"], train, seed=seed)
+        predicted = ns["predict_cloze"]([t for t, _ in held])
+        scores.append(np.mean([p == y for p, y in zip(predicted, y_held, strict=True)]))
+    print(f"  q4 accuracy, reference classifier        {fmt(scores)}")
+    ns["cls_model"] = trained
+
+
+def tagger_study(ns: dict) -> None:
+    from seqeval.metrics import f1_score
+
+    held = ns["make_ner_sentences"](300, seed=3601, heldout=True)
+    tokens, truth = [s for s, _ in held], [t for _, t in held]
+    votes: dict[str, Counter] = {}
+    for words, tags in ns["ner_train"]:
+        for word, tag in zip(words, tags, strict=True):
+            votes.setdefault(word, Counter())[tag] += 1
+    memorized = [[votes[w].most_common(1)[0][0] if w in votes else "O" for w in s] for s in tokens]
+    print(f"  q6 F1, memorizing tagger (word -> tag)   {f1_score(truth, memorized):.3f}")
+    trained, scores = ns["ner_model"], []
+    for seed in SEEDS:
+        torch.manual_seed(seed)
+        ns["ner_model"] = ns["NerTagger"](
+            len(ns["ner_word_vocab"]), len(ns["ner_char_vocab"]), len(ns["NER_TAGS"])
+        )
+        ns["train_tagger"](ns["ner_model"], ns["ner_train"], seed=seed)
+        scores.append(f1_score(truth, ns["tag_sentences"](tokens)))
+    print(f"  q6 F1, reference tagger                  {fmt(scores)}")
+    ns["ner_model"] = trained
+
+
+def fmt(scores: list[float]) -> str:
+    return f"min {min(scores):.3f}  mean {np.mean(scores):.3f}  max {max(scores):.3f}  ({len(scores)} seeds)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--thresholds", action="store_true", help="also run the 5-seed study")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        assigned = harness.assign(Path(tmp) / "dist")
+        cells = harness.code_cells(assigned.autograder_notebook)
+        namespace, cell_times = time_cells(cells)
+        cases = time_cases(assigned.autograder_tests, namespace)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    notebook = sum(t for t, _ in cell_times)
+    hidden = [c for c in cases if c[1]]
+    print("hw03 runtime (torch threads: 1; CPU time of this thread)")
+    print(line("solution notebook", notebook, NOTEBOOK_BUDGET))
+    for seconds, first_line in sorted(cell_times, reverse=True)[:5]:
+        print(f"    {seconds:6.2f} s  {first_line}")
+    print(line(f"hidden tests ({len(hidden)} cases)", sum(c[2] for c in hidden), HIDDEN_BUDGET))
+    for name, _, seconds, _ in sorted(hidden, key=lambda c: -c[2])[:5]:
+        print(f"    {seconds:6.2f} s  {name}")
+    print(line("peak memory (notebook + tests)", peak_mb, MEMORY_BUDGET_MB, "MB"))
+    failed = [c[0] for c in cases if not c[3]]
+    if failed:
+        print("FAILED test cases:", ", ".join(failed))
+    if args.thresholds:
+        print("thresholds study (held-out data of the hidden tests)")
+        translator_study(namespace)
+        classifier_study(namespace)
+        tagger_study(namespace)
+
+
+if __name__ == "__main__":
+    main()

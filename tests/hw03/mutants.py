@@ -1,0 +1,176 @@
+"""Common student mistakes in hw03, kept as plain data for the mutation harness.
+
+A mutant is one mistake in one solution definition: its `name`, a one-line `description`,
+the `question` whose tests aim at it, the `function` (a top-level def or class) it replaces
+and the `(old, new)` snippet edits that turn the solution's definition into the mistaken
+one (every occurrence of `old` inside that definition becomes `new`). The mutant must fail
+tests of `question`; it may also fail tests of the `downstream` questions, whose answers
+the notebook builds from the broken piece (a trained model used through it); every other
+test must still pass. `rerun` names notebook cells (by a snippet) to execute again.
+Trained models are not retrained: they keep their weights and take the edited class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Edit = tuple[str, str]
+
+TRANSLATOR_TRAINING = ("translator = Seq2Seq(", "translator_val_exact = ")
+CLASSIFIER_TRAINING = ("cls_model = ClozeClassifier(",)
+TAGGER_TRAINING = ("ner_model = NerTagger(", "ner_val_f1 = ")
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    description: str
+    question: str
+    function: str
+    edits: tuple[Edit, ...]
+    downstream: frozenset[str] = frozenset()
+    rerun: tuple[str, ...] = ()
+
+    @property
+    def questions(self) -> frozenset[str]:
+        return self.downstream | {self.question}
+
+
+def m(name, description, question, function, *edits, downstream=(), rerun=()) -> Mutant:
+    return Mutant(name, description, question, function, edits, frozenset(downstream), rerun)
+
+
+MUTANTS = [
+    # ---- q1 build_vocab
+    m("vocab_min_freq_strict", "keeps tokens seen more than min_freq times, not at least",
+      "q1", "build_vocab", ("c >= min_freq", "c > min_freq")),
+    m("vocab_specials_sorted", "sorts the special tokens instead of keeping their order",
+      "q1", "build_vocab", ("enumerate(specials)", "enumerate(sorted(specials))")),
+    m("vocab_ties_by_first_occurrence", "breaks frequency ties by first occurrence, not alphabetically",
+      "q1", "build_vocab", ("key=lambda t: (-counts[t], t)", "key=lambda t: -counts[t]")),
+    m("vocab_document_frequency", "counts texts containing a token instead of its occurrences",
+      "q1", "build_vocab", ("for token in tokens)", "for token in set(tokens))")),
+    m("vocab_ascending_frequency", "puts rare tokens first",
+      "q1", "build_vocab", ("(-counts[t], t)", "(counts[t], t)")),
+    m("vocab_special_added_twice", "adds a special token met in the text a second time",
+      "q1", "build_vocab", (" and t not in vocab", "")),
+    # ---- q2 encode, pad_batch
+    m("encode_drops_unknown", "drops unknown tokens instead of mapping them to <unk>",
+      "q2", "encode", ("[vocab.get(token, unk) for token in tokens]", "[vocab[t] for t in tokens if t in vocab]")),
+    m("encode_forgets_eos", "ignores add_eos",
+      "q2", "encode", ("ids = ids + [vocab[EOS]]", "ids = ids")),
+    m("encode_bos_at_end", "appends <bos> instead of prepending it",
+      "q2", "encode", ("ids = [vocab[BOS]] + ids", "ids = ids + [vocab[BOS]]")),
+    m("pad_lengths_are_padded", "returns the padded length for every sequence",
+      "q2", "pad_batch", ("return ids, lengths, mask", "return ids, torch.full_like(lengths, ids.shape[1]), mask")),
+    m("pad_on_the_left", "aligns sequences to the right, padding on the left",
+      "q2", "pad_batch", ("ids[row, : len(seq)] =", "ids[row, ids.shape[1] - len(seq) :] ="),
+      downstream=("q9", "q11")),
+    m("pad_mask_inverted", "marks padding True and tokens False",
+      "q2", "pad_batch", ("< lengths[:, None]", ">= lengths[:, None]")),
+    m("pad_ignores_pad_id", "always pads with 0",
+      "q2", "pad_batch", ("int(lengths.max())), pad_id,", "int(lengths.max())), 0,")),
+    # ---- q3 embedding matrix and the classifier's vocabulary
+    m("embedding_pad_not_zero", "gives <pad> the <unk> vector instead of zeros",
+      "q3", "embedding_matrix", ("    matrix[vocab[PAD]] = 0.0\n", "")),
+    m("embedding_oov_zero", "gives words missing from navec a zero vector",
+      "q3", "embedding_matrix", ("matrix = unk.repeat(len(vocab), 1)", "matrix = torch.zeros(len(vocab), unk.shape[0])")),
+    m("embedding_rows_shifted", "writes each vector one row below its id",
+      "q3", "embedding_matrix", ("matrix[i] = torch.from_numpy", "matrix[(i + 1) % len(vocab)] = torch.from_numpy")),
+    m("vocab_built_on_test_data", "builds the classifier vocabulary on the held-out texts too",
+      "q3", "cls_vocab", ("for text, _ in cls_train]", "for text, _ in cls_train + load_cloze(heldout=True)]")),
+    # ---- q4 classifier
+    m("classifier_mean_over_padding", "averages over padded positions too",
+      "q4", "ClozeClassifier", ("known = mask & (ids != 1)", "known = torch.ones_like(mask)")),
+    m("classifier_max_over_padding", "max-pools over padded positions",
+      "q4", "ClozeClassifier", ("conv.masked_fill(~mask[..., None], 0.0)", "conv")),
+    m("classifier_random_embeddings", "uses random frozen embeddings instead of navec",
+      "q4", "ClozeClassifier", ("from_pretrained(embeddings,", "from_pretrained(torch.randn_like(embeddings),"),
+      rerun=CLASSIFIER_TRAINING),
+    m("classifier_not_trained", "never runs the training epochs",
+      "q4", "train_classifier", ("for _ in range(n_epochs):", "for _ in range(0):"), rerun=CLASSIFIER_TRAINING),
+    # ---- q5 BIO spans and entity F1
+    m("bio_merges_adjacent_entities", "lets B-X continue an entity of type X",
+      "q5", "bio_to_spans", ('if prefix == "I" and kind == label:', 'if prefix in ("B", "I") and kind == label:')),
+    m("bio_drops_orphan_inside", "ignores I-X that does not follow B-X",
+      "q5", "bio_to_spans", ('if prefix in ("B", "I"):', 'if prefix == "B":')),
+    m("bio_continues_across_types", "lets I-Y continue an entity of type X",
+      "q5", "bio_to_spans", ('if prefix == "I" and kind == label:', 'if prefix == "I" and kind is not None:')),
+    m("bio_end_inclusive", "returns inclusive span ends",
+      "q5", "bio_to_spans", ("spans.append((kind, start, i))", "spans.append((kind, start, i - 1))")),
+    m("f1_ignores_entity_type", "matches spans by boundaries only",
+      "q5", "span_f1", ("(s, *span)", "(s, *span[1:])")),
+    m("f1_precision_recall_swapped", "divides by the true count for precision and vice versa",
+      "q5", "span_f1", ("precision = hits", "recall_ = hits"), ("recall = hits", "precision = hits"),
+      ("recall_ = hits", "recall = hits")),
+    # ---- q6 tagger
+    m("tagger_not_trained", "never runs the training epochs",
+      "q6", "train_tagger", ("for _ in range(n_epochs):", "for _ in range(0):"), rerun=TAGGER_TRAINING),
+    m("tagger_trained_on_a_sliver", "trains on one thirtieth of the sentences",
+      "q6", "train_tagger", ("range(0, len(sentences), batch_size)", "range(0, len(sentences) // 30, batch_size)"),
+      rerun=TAGGER_TRAINING),
+    m("tagger_memorizes_words", "tags from the word alone: no context, no characters",
+      "q6", "NerTagger",
+      ("out, _ = self.lstm(packed)", "out = packed"),
+      ("out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=T)",
+       "out = torch.cat([self.words(word_ids)] * 2, dim=2)"),
+      rerun=TAGGER_TRAINING),
+    # ---- q7 attention
+    m("attention_softmax_over_padding", "takes the softmax over padded positions too",
+      "q7", "attention", ('scores = scores.masked_fill(~mask, float("-inf"))', "scores = scores")),
+    m("attention_wrong_axis", "normalizes the weights over the batch axis",
+      "q7", "attention", ("torch.softmax(scores, dim=1)", "torch.softmax(scores, dim=0)")),
+    m("attention_mask_after_softmax", "zeroes padded weights after the softmax without renormalizing",
+      "q7", "attention",
+      ('scores = scores.masked_fill(~mask, float("-inf"))', "scores = scores"),
+      ("weights = torch.softmax(scores, dim=1)", "weights = torch.softmax(scores, dim=1) * mask")),
+    m("attention_scaled", "divides the scores by sqrt(H) although the task says unscaled",
+      "q7", "attention", (".squeeze(2)\n", ".squeeze(2) / math.sqrt(query.shape[1])\n")),
+    m("attention_mask_as_zero_score", "multiplies scores by the mask (score 0, not -inf)",
+      "q7", "attention", ('scores.masked_fill(~mask, float("-inf"))', "scores * mask")),
+    # ---- q8 seq2seq model and loss
+    m("loss_counts_pad", "averages the loss over padded positions too",
+      "q8", "seq2seq_loss", (", ignore_index=pad_id", "")),
+    m("loss_sums", "sums the loss instead of averaging over real tokens",
+      "q8", "seq2seq_loss", ("ignore_index=pad_id", 'ignore_index=pad_id, reduction="sum"')),
+    m("encoder_mask_all_true", "returns a mask that lets attention see the padding",
+      "q8", "Seq2Seq", ("return enc_out, src != 0, h", "return enc_out, torch.ones_like(src, dtype=torch.bool), h")),
+    m("no_teacher_forcing", "feeds the model's own predictions in forward",
+      "q8", "Seq2Seq",
+      ("self.decode_step(tgt_in[:, t], h, enc_out, mask)",
+       "self.decode_step(tgt_in[:, 0] if t == 0 else logits.argmax(dim=1), h, enc_out, mask)")),
+    # ---- q9 greedy decoding
+    m("greedy_never_stops", "keeps decoding and emitting tokens after <eos>",
+      "q9", "greedy_decode", ("if not done[row] and y[row].item() != eos_id:", "if True:"),
+      downstream=("q11",)),
+    m("greedy_keeps_eos", "includes <eos> in the output",
+      "q9", "greedy_decode", ("if not done[row] and y[row].item() != eos_id:", "if not done[row]:"),
+      downstream=("q11",)),
+    m("greedy_stops_with_first_sequence", "stops the batch when any sequence ends",
+      "q9", "greedy_decode", ("if done.all():", "if done.any():"),
+      downstream=("q11",)),
+    m("greedy_one_step_short", "decodes at most max_len - 1 tokens",
+      "q9", "greedy_decode", ("for _ in range(max_len):", "for _ in range(max_len - 1):")),
+    # ---- q10 corpus BLEU
+    m("bleu_without_brevity_penalty", "forgets the brevity penalty",
+      "q10", "corpus_bleu", ("brevity = 1.0 if c > r else math.exp(1.0 - r / c)", "brevity = 1.0")),
+    m("bleu_brevity_inverted", "computes the penalty as exp(1 - c / r)",
+      "q10", "corpus_bleu", ("math.exp(1.0 - r / c)", "math.exp(1.0 - c / r)")),
+    m("bleu_unclipped_counts", "counts every matching n-gram without clipping",
+      "q10", "corpus_bleu", ("min(c, ref_ngrams[g])", "(c if ref_ngrams[g] else 0)")),
+    m("bleu_arithmetic_mean", "averages the precisions arithmetically",
+      "q10", "corpus_bleu",
+      ("sum(math.log(m / t) for m, t in zip(matches, totals)) / max_n",
+       "math.log(sum(m / t for m, t in zip(matches, totals)) / max_n)")),
+    # ---- q11 translator quality
+    m("translator_not_trained", "never runs the training epochs",
+      "q11", "train_translator", ("for _ in range(n_epochs):", "for _ in range(0):"),
+      downstream=("q9",), rerun=TRANSLATOR_TRAINING),
+    m("translator_trained_on_a_sliver", "trains on one twentieth of the pairs",
+      "q11", "train_translator",
+      ("range(0, len(pairs), batch_size)", "range(0, len(pairs) // 20, batch_size)"),
+      downstream=("q9",), rerun=TRANSLATOR_TRAINING),
+    m("translator_learning_rate_too_small", "trains with a learning rate a hundred times too small",
+      "q11", "train_translator", ("torch.optim.Adam(model.parameters(), lr=lr)", "torch.optim.Adam(model.parameters(), lr=lr / 100)"),
+      downstream=("q9",), rerun=TRANSLATOR_TRAINING),
+]  # fmt: skip

@@ -1,0 +1,186 @@
+"""The hw03 master notebook: its otter views, its points, and how its tests grade the
+solution, a blank notebook and submissions with common mistakes (tests/hw03/mutants.py)."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import dis
+import importlib.util
+import re
+from collections import Counter
+from types import CodeType
+
+import hw03_harness as harness
+import nbformat
+import pytest
+from mutants import MUTANTS
+from otter.test_files.exception_test import ExceptionTestFile
+from proxy_double import proxied_namespace
+
+QUESTION_POINTS = {
+    "q1": 1.0, "q2": 1.0,  # A: text pipeline
+    "q3": 1.0, "q4": 3.0,  # B: classifier
+    "q5": 2.0, "q6": 2.0,  # C: NER
+    "q7": 1.0, "q8": 1.0, "q9": 1.0, "q10": 1.0, "q11": 1.0,  # D: translator
+}  # fmt: skip
+CYRILLIC = re.compile("[а-яА-ЯёЁ]")
+LIBRARY_NAMES = {
+    "torch",
+    "np",
+    "numpy",
+    "nn",
+    "F",
+    "sklearn",
+    "math",
+    "pymorphy3",
+    "Navec",
+    "MORPH",
+}
+
+
+def load_build_script():
+    spec = importlib.util.spec_from_file_location("hw03_build_master", harness.BUILD_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def files_by_question(tests_dir) -> dict[str, ExceptionTestFile]:
+    files = {}
+    for path in harness.question_files(tests_dir):
+        test_file = ExceptionTestFile.from_file(str(path))
+        files[test_file.name] = test_file
+    return files
+
+
+def global_names(code: CodeType) -> set[str]:
+    """Names a function reads from its module globals, its nested functions included."""
+    names = set()
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= global_names(const)
+    return names | {ins.argval for ins in dis.get_instructions(code) if ins.opname == "LOAD_GLOBAL"}
+
+
+def scores(results) -> dict[str, float]:
+    return {r.name: r.score for r in results}
+
+
+def test_master_notebook_is_fresh_and_valid():
+    build = load_build_script()
+    assert harness.MASTER.read_text(encoding="utf-8") == build.render(build.build_notebook()), (
+        "hw03.ipynb differs from source/: run solutions/hw03/build_master.py"
+    )
+    nbformat.validate(nbformat.read(harness.MASTER, as_version=4))
+
+
+def test_points_add_up_to_fifteen_with_public_and_hidden_tests(assigned):
+    files = files_by_question(assigned.autograder_tests)
+    points = {name: sum(tc.points for tc in f.test_cases) for name, f in files.items()}
+    assert points == QUESTION_POINTS
+    assert sum(points.values()) == 15.0
+    for name, test_file in files.items():
+        hidden = [tc.hidden for tc in test_file.test_cases]
+        assert any(hidden) and not all(hidden), name
+    public = sorted(p.name for p in harness.question_files(assigned.student_tests))
+    assert public == sorted(f"{name}.py" for name in QUESTION_POINTS)
+
+
+def test_student_view_has_no_hidden_tests_or_solutions(assigned):
+    hidden = {
+        tc.body.test_func.__name__
+        for f in files_by_question(assigned.autograder_tests).values()
+        for tc in f.test_cases
+        if tc.hidden
+    }
+    for path in harness.question_files(assigned.student_tests):
+        text = path.read_text(encoding="utf-8")
+        assert "hidden=True" not in text and not any(name in text for name in hidden), path.name
+    student = assigned.student_notebook.read_text(encoding="utf-8")
+    leaks = [
+        "BEGIN SOLUTION",
+        "_hidden",
+        'masked_fill(~mask, float(\\"-inf\\"))',
+        "ignore_index=pad_id",
+    ]
+    assert [leak for leak in leaks if leak in student] == []
+
+
+def test_hidden_tests_are_self_contained(assigned):
+    allowed = set(dir(builtins))
+    for test_file in files_by_question(assigned.autograder_tests).values():
+        for case in test_file.test_cases:
+            func = case.body.test_func
+            params = set(func.__code__.co_varnames[: func.__code__.co_argcount])
+            assert not params & LIBRARY_NAMES, f"{func.__name__} takes a library from the student"
+            outside = global_names(func.__code__) - allowed
+            assert not outside, f"{func.__name__} reads {outside} from outside its body"
+
+
+def test_messages_are_russian_and_constant(assigned):
+    for test_file in files_by_question(assigned.autograder_tests).values():
+        for case in test_file.test_cases:
+            assert CYRILLIC.search(case.failure_message or ""), case.body.test_func.__name__
+        for node in ast.walk(ast.parse(test_file.source)):
+            if isinstance(node, ast.Assert):
+                assert isinstance(node.msg, ast.Constant), f"{test_file.name}: line {node.lineno}"
+                assert CYRILLIC.search(node.msg.value), f"{test_file.name}: line {node.lineno}"
+
+
+def test_solution_scores_full_marks(solution_run, solution_results):
+    assert solution_run.errors == []
+    failures = {r.name: r.message for r in solution_results if not r.passed}
+    assert failures == {}
+    assert harness.total(solution_results) == 15.0
+
+
+def test_solution_scores_full_marks_through_proxies(assigned, solution_run):
+    results = harness.grade(assigned.autograder_tests, proxied_namespace(solution_run.namespace))
+    failures = {r.name: r.message for r in results if not r.passed}
+    assert failures == {}
+    assert harness.total(results) == 15.0
+
+
+def test_blank_notebook_scores_zero(assigned):
+    blank = harness.execute(harness.code_cells(assigned.student_notebook))
+    results = harness.grade(assigned.autograder_tests, blank.namespace)
+    assert [r.name for r in results if r.passed] == []
+
+
+def test_grading_the_same_run_again_gives_identical_scores(
+    assigned, solution_run, solution_results
+):
+    again = harness.grade(assigned.autograder_tests, solution_run.namespace)
+    assert scores(again) == scores(solution_results)
+
+
+def test_mutants_are_plain_data_and_cover_every_question():
+    assert len(MUTANTS) >= 40
+    assert len({m.name for m in MUTANTS}) == len(MUTANTS)
+    per_question = Counter(m.question for m in MUTANTS)
+    assert {q: n for q, n in per_question.items() if n < 3} == {}
+    assert set(per_question) == set(QUESTION_POINTS)
+    foreseen = {
+        "attention_softmax_over_padding",
+        "attention_wrong_axis",
+        "loss_counts_pad",
+        "greedy_never_stops",
+        "bio_merges_adjacent_entities",
+        "bleu_without_brevity_penalty",
+        "vocab_built_on_test_data",
+    }
+    assert foreseen <= {m.name for m in MUTANTS}
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def test_mutant_is_caught_by_its_question(mutant, assigned, solution_cells, solution_run):
+    variant = harness.mutant_namespace(
+        solution_run.namespace, solution_cells, {mutant.function: mutant.edits}, mutant.rerun
+    )
+    assert variant.errors == []
+    results = harness.grade(assigned.autograder_tests, variant.namespace)
+    lost = {r.question for r in results if not r.passed}
+    assert mutant.question in lost, f"{mutant.name} is not caught by {mutant.question}"
+    assert lost == mutant.questions
+    assert harness.total(results) > 15.0 / 2, "one mistake should not cost most of the homework"
