@@ -103,18 +103,41 @@ def _grade_one(
     course, bundle, gradebook, sub: SubmissionFile, out_dir: Path, *, regrade, backend
 ) -> Outcome:
     if not regrade:
-        with gradebook.transaction() as session:
-            earlier = find_graded(
-                session, sub.student_id, bundle.assignment, sub.content_sha256, bundle.version
-            )
-            if earlier is not None:
-                return Outcome(
-                    sub, "skipped", earlier.points, None, earlier.status, message="already graded"
-                )
+        earlier = already_graded(gradebook, bundle, sub)
+        if earlier is not None:
+            return earlier
     try:
         result = grade_notebook(bundle, sub.path, student_id=sub.student_id, backend=backend)
     except Exception as exc:  # one submission must never stop the batch; recorded below
         return Outcome(sub, "failed", message=f"grader error: {type(exc).__name__}: {exc}")
+    return finish_submission(course, bundle, gradebook, sub, out_dir, result, regrade=regrade)
+
+
+def already_graded(gradebook: Gradebook, bundle: Bundle, sub: SubmissionFile) -> Outcome | None:
+    """The skipped outcome when this file was graded by this bundle before (resume)."""
+    with gradebook.transaction() as session:
+        earlier = find_graded(
+            session, sub.student_id, bundle.assignment, sub.content_sha256, bundle.version
+        )
+        if earlier is None:
+            return None
+        return Outcome(
+            sub, "skipped", earlier.points, None, earlier.status, message="already graded"
+        )
+
+
+def finish_submission(
+    course: Course,
+    bundle: Bundle,
+    gradebook: Gradebook,
+    sub: SubmissionFile,
+    out_dir: Path,
+    result: GradingResult,
+    *,
+    regrade: bool = False,
+) -> Outcome:
+    """Apply the late policy to a grading result, write results.json and feedback.html,
+    and record it in the gradebook (exactly once; a regrade replaces the earlier row)."""
     component = course.component(bundle.assignment)
     graded = _graded(result, sub, bundle)
     late = late_outcome(course, graded)
@@ -122,7 +145,10 @@ def _grade_one(
     write_results_json(out_dir / sub.student_id / "results.json", payload)
     write_feedback(out_dir / sub.student_id / "feedback.html", payload, title=component.title)
     record_submission(
-        gradebook, course, replace(graded, results_json=json.dumps(payload, ensure_ascii=False))
+        gradebook,
+        course,
+        replace(graded, results_json=json.dumps(payload, ensure_ascii=False)),
+        replace=regrade,
     )
     state = "graded" if result.status == "ok" else "failed"
     return Outcome(

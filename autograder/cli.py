@@ -167,7 +167,13 @@ def exam_import_cmd(
         )
 
 
-@app.command("gradebook")
+gradebook_app = typer.Typer(
+    help="Per student: hw01..hw06, exam, total, final grade.", invoke_without_command=True
+)
+app.add_typer(gradebook_app, name="gradebook")
+
+
+@gradebook_app.callback()
 def gradebook_cmd(
     ctx: typer.Context,
     csv_path: Annotated[
@@ -185,6 +191,8 @@ def gradebook_cmd(
     """Per student: hw01..hw06, exam, total, final grade."""
     from autograder.gradebook.exports import EXPORTS
 
+    if ctx.invoked_subcommand is not None:
+        return
     if csv_format != "default" and csv_format not in EXPORTS:
         raise typer.BadParameter(
             f"{csv_format!r}: choose default, {', '.join(EXPORTS)}", param_hint="--format"
@@ -203,6 +211,21 @@ def gradebook_cmd(
         with csv_path.open("w", encoding="utf-8", newline="") as handle:
             write(rows, course, handle)
         out.print(f"Wrote {len(rows)} rows to {csv_path} ({csv_format} format)")
+
+
+@gradebook_app.command("upgrade")
+def gradebook_upgrade(ctx: typer.Context) -> None:
+    """Bring the gradebook's schema to this autograder's revision (back it up first)."""
+    settings = _settings(ctx)
+    course = settings.course()
+    url = resolve_url(settings.gradebook_location, course.root)
+    book = Gradebook(url, upgrade=True)
+    change = book.upgraded
+    book.close()
+    if change is None or not change.changed:
+        out.print(f"Gradebook schema is current ({change.after if change else '?'}).")
+    else:
+        out.print(f"Gradebook schema upgraded: {change.before or 'empty'} -> {change.after}.")
 
 
 @app.command("report")
@@ -352,7 +375,7 @@ def main() -> None:
     try:
         app()
     except AutograderError as exc:
-        err.print("[red]error:[/red] " + escape(str(exc)))
+        err.print("[red]error:[/red] " + escape(str(exc)), soft_wrap=True)  # one line, unwrapped
         for problem in getattr(exc, "problems", []):
             err.print(f"  {problem}", markup=False)
         sys.exit(1)
