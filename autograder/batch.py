@@ -64,8 +64,17 @@ def grade_batch(
     regrade: bool = False,
     backend: str = "auto",
     on_done: Callable[[Outcome], None] | None = None,
+    cluster: str | None = None,
 ) -> BatchReport:
-    """Grade `submissions` with up to `jobs` sandboxes at a time."""
+    """Grade `submissions` with up to `jobs` sandboxes at a time, or on a Dask cluster
+    (`cluster`: tcp://HOST:PORT or local:N; see autograder.cluster)."""
+    if cluster:
+        from autograder.cluster import grade_on_cluster
+
+        return grade_on_cluster(
+            course, bundle, gradebook, submissions, out_dir,
+            cluster=cluster, regrade=regrade, backend=backend, on_done=on_done,
+        )  # fmt: skip
     report = BatchReport()
     stop = threading.Event()
     todo = list(submissions)

@@ -298,6 +298,12 @@ def grade_cmd(
         bool, typer.Option(help="Grade again even if this file and bundle were graded.")
     ] = False,
     backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="Grade on a Dask cluster: tcp://HOST:8786 (a scheduler with `autograder worker`s) or local:N."
+        ),
+    ] = None,
 ) -> None:
     """Grade submissions in sandboxes; write results.json per student and record scores."""
     import tempfile
@@ -325,6 +331,7 @@ def grade_cmd(
                 regrade=regrade,
                 backend=backend,
                 on_done=progress.done,
+                cluster=cluster,
             )
     graded = [o for o in report.outcomes if o.state in ("graded", "failed") and o.score is not None]
     if len(intake.submissions) == 1 and len(graded) == 1:
@@ -335,6 +342,26 @@ def grade_cmd(
             "[yellow]Stopped. Run the same command again to grade the rest; finished ones are kept.[/yellow]"
         )
         raise typer.Exit(130)
+
+
+@app.command("worker")
+def worker_cmd(
+    scheduler: Annotated[str, typer.Argument(help="The Dask scheduler, e.g. tcp://10.0.0.1:8786.")],
+    slots: Annotated[
+        int, typer.Option(min=1, help="Submissions graded at once here (one process each).")
+    ] = 1,
+    backend: Annotated[str, typer.Option(help="Isolation: auto, bwrap or unshare.")] = "auto",
+    name: Annotated[str | None, typer.Option(help="Worker name shown by the scheduler.")] = None,
+    tls_ca_file: Annotated[str | None, typer.Option(help="TLS: CA file (dask's own).")] = None,
+    tls_cert: Annotated[str | None, typer.Option(help="TLS: this worker's certificate.")] = None,
+    tls_key: Annotated[str | None, typer.Option(help="TLS: this worker's private key.")] = None,
+) -> None:
+    """Join a Dask scheduler as grading worker(s): wraps `dask worker --nworkers N
+    --nthreads 1`; refuses without a real sandbox or with another autograder version."""
+    from autograder.cluster import run_worker
+
+    tls = {"tls-ca-file": tls_ca_file, "tls-cert": tls_cert, "tls-key": tls_key}
+    raise typer.Exit(run_worker(scheduler, slots, backend=backend, tls=tls, name=name))
 
 
 @app.command("bundle")
