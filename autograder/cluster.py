@@ -126,6 +126,10 @@ def bundle_archive(bundle: Bundle) -> bytes:
     return buffer.getvalue()
 
 
+def _bundle_bytes(archive: bytes) -> bytes:
+    return archive
+
+
 def unpacked_bundle(archive: bytes, version: str) -> Bundle:
     """On a worker: the shipped bundle, unpacked once per version into a local cache and
     checked against its version hash before anything is graded with it."""
@@ -343,7 +347,12 @@ def grade_on_cluster(
     try:
         _check_workers(client, cluster)
         client.set_metadata(PACKAGE_KEY, package_fingerprint())
-        archive = client.scatter(bundle_archive(bundle), broadcast=True, hash=False)
+        # a task rather than scattered data: the scheduler keeps the bytes and hands them to
+        # a new worker when the ones holding them die (scattered data would be lost with them)
+        packed = bundle_archive(bundle)
+        archive = client.submit(
+            _bundle_bytes, packed, key=f"bundle-{hashlib.sha256(packed).hexdigest()[:24]}"
+        )
         run = _Run(client, course, bundle, gradebook, out_dir, archive, regrade, backend)
         todo, pending, finished = list(submissions), {}, as_completed()
 
