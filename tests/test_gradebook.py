@@ -190,6 +190,9 @@ def test_gradebook_location_from_env_and_url(course_root, tmp_path, monkeypatch)
     monkeypatch.setenv("AUTOGRADER_GRADEBOOK", str(tmp_path / "elsewhere.db"))
     assert resolve_url(None, course_root) == f"sqlite:///{tmp_path / 'elsewhere.db'}"
     assert resolve_url("sqlite:///x.db", course_root) == "sqlite:///x.db"
+    pg = "postgresql+psycopg://ta@db.local/course"
+    assert resolve_url("postgresql://ta@db.local/course", course_root) == pg
+    assert resolve_url(pg, course_root) == pg
     monkeypatch.delenv("AUTOGRADER_GRADEBOOK")
     assert resolve_url(None, course_root) == f"sqlite:///{course_root / 'gradebook.db'}"
     with pytest.raises(GradebookError):

@@ -178,6 +178,9 @@ class ScoreChange(Base):
 def resolve_url(location: str | None, course_root: Path) -> str:
     """--gradebook / $AUTOGRADER_GRADEBOOK / course_root/gradebook.db, as an SQLAlchemy URL."""
     location = location or os.environ.get(ENV_VAR) or str(course_root / DEFAULT_NAME)
+    for bare in ("postgresql://", "postgres://"):
+        if location.startswith(bare):  # the driver the [postgres] extra installs
+            return "postgresql+psycopg://" + location.removeprefix(bare)
     if "://" in location:
         return location
     return f"sqlite:///{Path(location).expanduser().resolve()}"
