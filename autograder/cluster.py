@@ -382,10 +382,17 @@ def grade_on_cluster(
                     _, sub = pending.pop(future.key)
                     done(run.collect(future, sub, cluster))
         except KeyboardInterrupt:
-            # running tasks finish and are recorded; nothing new starts (as with --jobs)
             report.interrupted = True
-            for future in as_completed([f for f, _ in pending.values()]):
-                done(run.collect(future, pending[future.key][1], cluster))
+            running = [f for f, _ in pending.values()]
+            if local is not None:
+                # Ctrl-C reached our own workers too (one process group): what they were
+                # grading is lost, not failed; a re-run grades it
+                client.cancel(running)
+            else:
+                # remote workers go on: running tasks finish and are recorded, nothing new
+                # starts (as with --jobs)
+                for future in as_completed(running):
+                    done(run.collect(future, pending[future.key][1], cluster))
     finally:
         client.close()
         if local is not None:

@@ -107,11 +107,14 @@ def start_cluster(root: Path) -> tuple[str, list[subprocess.Popen]]:
             **spawn,
         )
     ]
+    # kill_plugins.executing (run on the workers to find one mid-task) must import there
+    env = {**os.environ, "PYTHONPATH": str(REPO / "tests" / "cluster" / "plugins")}
     for name in ("host-a", "host-b"):
         procs.append(
             subprocess.Popen(
                 [sys.executable, "-m", "autograder.cli", "worker", address, "--slots", "1"]
                 + ["--name", name],
+                env=env,
                 **spawn,
             )
         )

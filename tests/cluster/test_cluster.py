@@ -241,3 +241,22 @@ def test_the_shipped_bundle_unpacks_to_itself_and_a_tampered_one_is_refused(cour
             dst.addfile(member, io.BytesIO(data) if data is not None else None)
     with pytest.raises(AutograderError):  # bundle contents do not match its version
         unpacked_bundle(tampered.getvalue(), bundle.version)
+
+
+def test_a_worker_with_other_autograder_code_refuses_the_task(course_with_bundle):
+    from autograder.cluster import WorkerMismatch, bundle_archive, grade_task
+
+    bundle = load_bundle(course_with_bundle / "dist" / "hw01")
+    with pytest.raises(WorkerMismatch, match="install the same version"):
+        grade_task(
+            bundle_archive(bundle), bundle.version, "0" * 64, "s00", "s00.ipynb", b"{}", "auto"
+        )
+
+
+def test_the_cluster_never_grades_unsandboxed(course_with_bundle, tmp_path, cli):
+    subs = write_class(tmp_path / "class", 1)
+    done = cli(
+        course_with_bundle, "grade", "hw01", str(subs), "--cluster", "local:1", "--backend", "none"
+    )
+    assert done.returncode == 1
+    assert "--backend none is refused" in done.stderr

@@ -149,3 +149,25 @@ def test_two_coordinators_grading_the_same_folder_record_each_submission_once(
         out, err = run.communicate(timeout=900)
         assert run.returncode == 0, err
     assert _points(db) == {s: p for s, p in EXPECTED.items() if s in ("s00", "s01", "s02", "s03")}
+
+
+def test_ctrl_c_lets_running_tasks_finish_and_says_how_to_resume(
+    course_with_bundle, tmp_path, scheduler, processes
+):
+    address, _ = _workers(scheduler, processes, 1)
+    subs = write_class(tmp_path / "class", 5)
+    db = tmp_path / "gb.db"
+    run = grade(course_with_bundle, subs, db, address)
+    wait_for(lambda: len(recorded(db)) >= 1 or run.poll() is not None, 600, "a first result")
+    assert run.poll() is None, "the run finished before Ctrl-C"
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 130, err
+    assert "Run the same command again" in err.decode() and "Traceback" not in err.decode()
+    done = len(recorded(db))
+    assert 1 <= done < 5
+    again = grade(course_with_bundle, subs, db, address)
+    out, err = again.communicate(timeout=900)
+    assert again.returncode == 0, err
+    assert f"skipped {done}" in out.decode()
+    assert len(_points(db)) == 5
