@@ -98,3 +98,19 @@ def test_a_gradebook_from_a_newer_autograder_is_refused(course_root):
         Gradebook(f"sqlite:///{db}")
     with pytest.raises(GradebookError, match="newer autograder"):
         Gradebook(f"sqlite:///{db}", upgrade=True)
+
+
+def test_a_gradebook_from_before_the_code_column_gains_it_on_upgrade(course_root):
+    db = course_root / "gradebook.db"
+    Gradebook(f"sqlite:///{db}").close()
+    with sqlite3.connect(db) as conn:  # as the first gradebooks were: no code, no revision
+        conn.execute("ALTER TABLE submissions DROP COLUMN code_text")
+        conn.execute("DROP TABLE alembic_version")
+        conn.execute("DROP INDEX uq_submissions_graded_once")
+    with pytest.raises(GradebookError, match="older schema"):
+        Gradebook(f"sqlite:///{db}")
+    Gradebook(f"sqlite:///{db}", upgrade=True).close()
+    with sqlite3.connect(db) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(submissions)")}
+    assert "code_text" in columns
+    Gradebook(f"sqlite:///{db}").close()  # current now
