@@ -72,7 +72,8 @@ def grade_batch(
     pool: bool = True,
 ) -> BatchReport:
     """Grade `submissions` with up to `jobs` sandboxes at a time (forks of the warm pool
-    unless `pool` is False or `backend` names a cold one)."""
+    unless `pool` is False or `backend` names a cold one). On several machines:
+    autograder.cluster.grade_on_cluster."""
     report = BatchReport()
     stop = threading.Event()
     todo = list(submissions)
@@ -110,14 +111,9 @@ def _grade_one(
     course, bundle, gradebook, sub: SubmissionFile, out_dir: Path, *, regrade, backend
 ) -> Outcome:
     if not regrade:
-        with gradebook.transaction() as session:
-            earlier = find_graded(
-                session, sub.student_id, bundle.assignment, sub.content_sha256, bundle.version
-            )
-            if earlier is not None:
-                return Outcome(
-                    sub, "skipped", earlier.points, None, earlier.status, message="already graded"
-                )
+        earlier = already_graded(gradebook, bundle, sub)
+        if earlier is not None:
+            return earlier
     try:
         if sub.refused is not None:
             result = refused_result(bundle, sub)
@@ -125,6 +121,34 @@ def _grade_one(
             result = grade_notebook(bundle, sub.path, student_id=sub.student_id, backend=backend)
     except Exception as exc:  # one submission must never stop the batch; recorded below
         return Outcome(sub, "failed", message=f"grader error: {type(exc).__name__}: {exc}")
+    return finish_submission(course, bundle, gradebook, sub, out_dir, result, regrade=regrade)
+
+
+def already_graded(gradebook: Gradebook, bundle: Bundle, sub: SubmissionFile) -> Outcome | None:
+    """The skipped outcome when this file was graded by this bundle before (resume)."""
+    with gradebook.transaction() as session:
+        earlier = find_graded(
+            session, sub.student_id, bundle.assignment, sub.content_sha256, bundle.version
+        )
+        if earlier is None:
+            return None
+        return Outcome(
+            sub, "skipped", earlier.points, None, earlier.status, message="already graded"
+        )
+
+
+def finish_submission(
+    course: Course,
+    bundle: Bundle,
+    gradebook: Gradebook,
+    sub: SubmissionFile,
+    out_dir: Path,
+    result: GradingResult,
+    *,
+    regrade: bool = False,
+) -> Outcome:
+    """Apply the late policy to a grading result, write results.json and feedback.html,
+    and record it in the gradebook (exactly once; a regrade replaces the earlier row)."""
     component = course.component(bundle.assignment)
     graded = _graded(result, sub, bundle)
     late = late_outcome(course, graded)
@@ -137,7 +161,10 @@ def _grade_one(
     except OSError as exc:  # e.g. the disk filled up: this row says so, the batch goes on
         return Outcome(sub, "failed", message=f"results not written: {exc.strerror or exc}")
     record_submission(
-        gradebook, course, replace(graded, results_json=json.dumps(payload, ensure_ascii=False))
+        gradebook,
+        course,
+        replace(graded, results_json=json.dumps(payload, ensure_ascii=False)),
+        replace=regrade,
     )
     state = "graded" if result.status == "ok" else "failed"
     return Outcome(

@@ -191,7 +191,13 @@ def exam_import_cmd(
         )
 
 
-@app.command("gradebook")
+gradebook_app = typer.Typer(
+    help="Per student: hw01..hw06, exam, total, final grade.", invoke_without_command=True
+)
+app.add_typer(gradebook_app, name="gradebook")
+
+
+@gradebook_app.callback()
 def gradebook_cmd(
     ctx: typer.Context,
     csv_path: Annotated[
@@ -209,6 +215,8 @@ def gradebook_cmd(
     """Per student: hw01..hw06, exam, total, final grade."""
     from autograder.gradebook.exports import EXPORTS
 
+    if ctx.invoked_subcommand is not None:
+        return
     if csv_format != "default" and csv_format not in EXPORTS:
         raise typer.BadParameter(
             f"{csv_format!r}: choose default, {', '.join(EXPORTS)}", param_hint="--format"
@@ -230,6 +238,21 @@ def gradebook_cmd(
         except OSError as exc:
             raise OutputPathError(f"--csv {csv_path}: cannot be written ({exc.strerror})") from None
         out.print(f"Wrote {len(rows)} rows to {shown(csv_path)} ({csv_format} format)")
+
+
+@gradebook_app.command("upgrade")
+def gradebook_upgrade(ctx: typer.Context) -> None:
+    """Bring the gradebook's schema to this autograder's revision (back it up first)."""
+    settings = _settings(ctx)
+    course = settings.course()
+    url = resolve_url(settings.gradebook_location, course.root)
+    book = Gradebook(url, upgrade=True)
+    change = book.upgraded
+    book.close()
+    if change is None or not change.changed:
+        out.print(f"Gradebook schema is current ({change.after if change else '?'}).")
+    else:
+        out.print(f"Gradebook schema upgraded: {change.before or 'empty'} -> {change.after}.")
 
 
 @app.command("report")
@@ -384,6 +407,12 @@ def grade_cmd(
         bool,
         typer.Option(help="Fork submissions from a warm zygote; --no-pool starts each cold."),
     ] = True,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="Grade on a Dask cluster: tcp://HOST:8786 (a scheduler with `autograder worker`s) or local:N."
+        ),
+    ] = None,
 ) -> None:
     """Grade submissions in sandboxes; write results.json per student and record scores."""
     import tempfile
@@ -403,18 +432,26 @@ def grade_cmd(
     with tempfile.TemporaryDirectory(prefix="intake-") as staging:
         intake = collect(paths, Path(staging), bundle.notebook)
         with GradingProgress(out, len(intake.submissions)) as progress:
-            report = grade_batch(
-                course,
-                bundle,
-                gradebook,
-                intake.submissions,
-                out_dir,
-                jobs=jobs or os.cpu_count() or 1,
-                regrade=regrade,
-                backend=backend,
-                on_done=progress.done,
-                pool=pool,
-            )
+            if cluster:
+                from autograder.cluster import grade_on_cluster
+
+                report = grade_on_cluster(
+                    course, bundle, gradebook, intake.submissions, out_dir,
+                    cluster=cluster, regrade=regrade, backend=backend, on_done=progress.done,
+                )  # fmt: skip
+            else:
+                report = grade_batch(
+                    course,
+                    bundle,
+                    gradebook,
+                    intake.submissions,
+                    out_dir,
+                    jobs=jobs or os.cpu_count() or 1,
+                    regrade=regrade,
+                    backend=backend,
+                    on_done=progress.done,
+                    pool=pool,
+                )
     graded = [o for o in report.outcomes if o.state in ("graded", "failed") and o.score is not None]
     if len(intake.submissions) == 1 and len(graded) == 1:
         print_single(out, out_dir / graded[0].submission.student_id / "results.json")
@@ -424,6 +461,26 @@ def grade_cmd(
             "[yellow]Stopped. Run the same command again to grade the rest; finished ones are kept.[/yellow]"
         )
         raise typer.Exit(130)
+
+
+@app.command("worker")
+def worker_cmd(
+    scheduler: Annotated[str, typer.Argument(help="The Dask scheduler, e.g. tcp://10.0.0.1:8786.")],
+    slots: Annotated[
+        int, typer.Option(min=1, help="Submissions graded at once here (one process each).")
+    ] = 1,
+    backend: Annotated[str, typer.Option(help="Isolation: auto, bwrap or unshare.")] = "auto",
+    name: Annotated[str | None, typer.Option(help="Worker name shown by the scheduler.")] = None,
+    tls_ca_file: Annotated[str | None, typer.Option(help="TLS: CA file (dask's own).")] = None,
+    tls_cert: Annotated[str | None, typer.Option(help="TLS: this worker's certificate.")] = None,
+    tls_key: Annotated[str | None, typer.Option(help="TLS: this worker's private key.")] = None,
+) -> None:
+    """Join a Dask scheduler as grading worker(s): wraps `dask worker --nworkers N
+    --nthreads 1`; refuses without a real sandbox or with another autograder version."""
+    from autograder.cluster import run_worker
+
+    tls = {"tls-ca-file": tls_ca_file, "tls-cert": tls_cert, "tls-key": tls_key}
+    raise typer.Exit(run_worker(scheduler, slots, backend=backend, tls=tls, name=name))
 
 
 @app.command("bundle")
@@ -464,7 +521,7 @@ def main() -> None:
     try:
         app()
     except AutograderError as exc:
-        err.print("[red]error:[/red] " + shown(exc))
+        err.print("[red]error:[/red] " + shown(exc), soft_wrap=True)  # one line, unwrapped
         for problem in getattr(exc, "problems", []):
             err.print(f"  {plain(problem)}", markup=False)
         sys.exit(1)

@@ -282,3 +282,22 @@ def run_cli(
 @pytest.fixture
 def cli():
     return run_cli
+
+
+# ---------------------------------------------------------------- a real PostgreSQL server
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the session (tests/postgres/server.py); skipped, loudly,
+    only where the server binaries are missing."""
+    from postgres.server import start_server
+
+    yield from start_server()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_gradebook_url(request, course: Course) -> str:
+    """An empty gradebook: an SQLite file at the course root, then a fresh database on the
+    real PostgreSQL server."""
+    if request.param == "sqlite":
+        return resolve_url(None, course.root)
+    return request.getfixturevalue("postgres_server").new_database()

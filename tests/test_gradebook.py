@@ -26,6 +26,14 @@ from autograder.gradebook.overrides import ScoreRefused, clear_override, set_ove
 from autograder.gradebook.standings import gradebook_rows, write_csv
 
 
+@pytest.fixture
+def gradebook(any_gradebook_url):
+    """Every test here runs on SQLite and on a real PostgreSQL server."""
+    book = Gradebook(any_gradebook_url)
+    yield book
+    book.close()
+
+
 def _csv(tmp_path: Path, text: str, name: str = "exam.csv", encoding: str = "utf-8") -> Path:
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
@@ -182,6 +190,9 @@ def test_gradebook_location_from_env_and_url(course_root, tmp_path, monkeypatch)
     monkeypatch.setenv("AUTOGRADER_GRADEBOOK", str(tmp_path / "elsewhere.db"))
     assert resolve_url(None, course_root) == f"sqlite:///{tmp_path / 'elsewhere.db'}"
     assert resolve_url("sqlite:///x.db", course_root) == "sqlite:///x.db"
+    pg = "postgresql+psycopg://ta@db.local/course"
+    assert resolve_url("postgresql://ta@db.local/course", course_root) == pg
+    assert resolve_url(pg, course_root) == pg
     monkeypatch.delenv("AUTOGRADER_GRADEBOOK")
     assert resolve_url(None, course_root) == f"sqlite:///{course_root / 'gradebook.db'}"
     with pytest.raises(GradebookError):
@@ -216,3 +227,22 @@ def test_concurrent_writers_on_one_sqlite_file(course, tmp_path):
     with sqlite3.connect(tmp_path / "shared.db") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("SELECT count(*) FROM score_changes").fetchone() == (120,)
+
+
+def test_concurrent_writers_on_one_postgresql_database(course, postgres_server):
+    url = postgres_server.new_database()
+    Gradebook(url).close()  # the schema first, as the first TA's command would
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(course.root), url, w, 30)) for w in range(4)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(120)
+        assert proc.exitcode == 0
+    book = Gradebook(url)
+    rows = gradebook_rows(book, course)
+    assert len(rows) == 120
+    assert {r.student_id: r.cells["hw01"].points for r in rows}["w3-s29"] == 14
+    with book.transaction() as session:
+        assert session.query(ScoreChange).count() == 120
+    book.close()

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
-from autograder.gradebook.database import QuestionScore, Submission
+import pytest
+
+from autograder.course.config import load_course
+from autograder.errors import GradebookError
+from autograder.gradebook.database import Gradebook, QuestionScore, Submission
 from autograder.gradebook.overrides import set_override
 from autograder.gradebook.recording import GradedSubmission, find_graded, record_submission
 from autograder.gradebook.standings import gradebook_rows, write_csv
+
+
+@pytest.fixture
+def gradebook(any_gradebook_url):
+    """Every test here runs on SQLite and on a real PostgreSQL server."""
+    book = Gradebook(any_gradebook_url)
+    yield book
+    book.close()
 
 
 def _graded(course, student="ivanov", hours_late=-1.0, points=("4", "5", "3.5"), sha="a" * 64):
@@ -83,3 +97,75 @@ def test_same_file_and_bundle_is_found_for_resume(gradebook, course):
     with gradebook.transaction() as session:
         assert find_graded(session, "ivanov", "hw01", "d" * 64, "v1") is not None
         assert find_graded(session, "ivanov", "hw01", "d" * 64, "v2") is None
+
+
+def test_the_same_result_delivered_twice_is_recorded_once(gradebook, course):
+    # a retried cluster task or a second coordinator hands the same result in again
+    first = record_submission(gradebook, course, _graded(course, sha="e" * 64))
+    again = record_submission(gradebook, course, _graded(course, sha="e" * 64))
+    assert again == first
+    with gradebook.transaction() as session:
+        assert session.query(Submission).count() == 1
+        assert session.query(QuestionScore).count() == 3
+
+
+def test_a_regrade_replaces_the_earlier_row_of_the_same_file(gradebook, course):
+    record_submission(gradebook, course, _graded(course, sha="f" * 64, points=("1", "1", "1")))
+    record_submission(
+        gradebook, course, _graded(course, sha="f" * 64, points=("5", "5")), replace=True
+    )
+    [row] = gradebook_rows(gradebook, course)
+    assert row.cells["hw01"].points == 10
+    with gradebook.transaction() as session:
+        [submission] = session.query(Submission).all()
+        assert sorted((q.question, q.points) for q in submission.questions) == [
+            ("q1", 5),
+            ("q2", 5),
+        ]
+
+
+def test_the_database_itself_refuses_a_second_row_for_the_same_file(gradebook, course):
+    record_submission(gradebook, course, _graded(course, sha="9" * 64))
+    with pytest.raises(GradebookError), gradebook.transaction() as session:
+        earlier = session.query(Submission).one()
+        session.add(
+            Submission(
+                student_id=earlier.student_id,
+                component_id=earlier.component_id,
+                source="copy.ipynb",
+                content_sha256=earlier.content_sha256,
+                bundle_version=earlier.bundle_version,
+                submitted_at=earlier.submitted_at,
+                status="ok",
+                raw_points=Decimal(1),
+                late_penalty=Decimal(0),
+                points=Decimal(1),
+            )
+        )
+    with gradebook.transaction() as session:
+        assert session.query(Submission).count() == 1
+
+
+def _record_many(root: str, url: str, count: int) -> None:
+    course = load_course(Path(root))
+    book = Gradebook(url)
+    for i in range(count):
+        record_submission(book, course, _graded(course, student=f"s{i}", sha=f"{i:064x}"))
+    book.close()
+
+
+def test_processes_recording_the_same_results_at_once_record_each_once(gradebook, course):
+    ctx = multiprocessing.get_context("spawn")
+    procs = [
+        ctx.Process(target=_record_many, args=(str(course.root), gradebook.url, 25))
+        for _ in range(3)
+    ]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(180)
+        assert proc.exitcode == 0
+    with gradebook.transaction() as session:
+        assert session.query(Submission).count() == 25
+        assert session.query(QuestionScore).count() == 75
+    assert len(gradebook_rows(gradebook, course)) == 25

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 import struct
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from autograder.gradebook.database import Gradebook, Submission, resolve_url
+from autograder.gradebook.database import Submission
 from autograder.gradebook.recording import GradedSubmission, record_submission
 from autograder.reports.instructor import build_report, latest_submissions
 from autograder.reports.similarity import normalized_lines, similar_pairs
@@ -140,17 +139,6 @@ def test_the_latest_submission_counts_even_if_graded_first(course, gradebook):
     record_submission(gradebook, course, _graded("ann", early, "3"))  # older file, graded later
     [latest] = latest_submissions(gradebook, "hw01")
     assert (latest.student_id, latest.points) == ("ann", Decimal("9.00"))
-
-
-def test_an_older_gradebook_gains_the_code_column(course):
-    Gradebook(resolve_url(None, course.root)).close()
-    db = course.root / "gradebook.db"
-    with sqlite3.connect(db) as conn:
-        conn.execute("ALTER TABLE submissions DROP COLUMN code_text")
-    Gradebook(resolve_url(None, course.root)).close()
-    with sqlite3.connect(db) as conn:
-        columns = {row[1] for row in conn.execute("PRAGMA table_info(submissions)")}
-    assert "code_text" in columns
 
 
 def test_report_command_prints_a_summary_and_writes_the_files(graded_class, cli):

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import (
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -25,14 +26,14 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
-    inspect,
     select,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from autograder.errors import GradebookError
+from autograder.gradebook import schema
 
 DEFAULT_NAME = "gradebook.db"
 ENV_VAR = "AUTOGRADER_GRADEBOOK"
@@ -89,6 +90,18 @@ class Submission(Base):
     `submitted_at` is the time the late policy uses (LMS metadata or the file's time)."""
 
     __tablename__ = "submissions"
+    # exactly-once recording: one file graded by one bundle is one row, however many times
+    # a retried task, a second coordinator or a resumed run delivers its result
+    __table_args__ = (
+        Index(
+            "uq_submissions_graded_once",
+            "student_id",
+            "component_id",
+            "content_sha256",
+            "bundle_version",
+            unique=True,
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     student_id: Mapped[str] = mapped_column(ForeignKey("students.id"), index=True)
     component_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -168,6 +181,9 @@ class ScoreChange(Base):
 def resolve_url(location: str | None, course_root: Path) -> str:
     """--gradebook / $AUTOGRADER_GRADEBOOK / course_root/gradebook.db, as an SQLAlchemy URL."""
     location = location or os.environ.get(ENV_VAR) or str(course_root / DEFAULT_NAME)
+    for bare in ("postgresql://", "postgres://"):
+        if location.startswith(bare):  # the driver the [postgres] extra installs
+            return "postgresql+psycopg://" + location.removeprefix(bare)
     if "://" in location:
         return location
     return f"sqlite:///{Path(location).expanduser().resolve()}"
@@ -190,25 +206,18 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _add_new_nullable_columns(conn) -> None:
-    # create_all makes missing tables but never alters existing ones; a nullable column
-    # added to a model later (Submission.code_text) is added in place so older gradebooks
-    # keep working. Anything else would need a real migration.
-    inspector = inspect(conn)
-    for table in Base.metadata.sorted_tables:
-        if not inspector.has_table(table.name):
-            continue
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in present and column.nullable:
-                kind = column.type.compile(dialect=conn.dialect)
-                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+def _lock_schema(conn) -> None:
+    # two commands opening a new PostgreSQL gradebook at once must not both create it
+    # (SQLite's BEGIN IMMEDIATE already serializes them)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(2026120120)")
 
 
 class Gradebook:
-    """A handle on one gradebook database; creates the tables on first use."""
+    """A handle on one gradebook database: creates the schema in an empty one, refuses one
+    whose schema is older or newer than this code's (see autograder.gradebook.schema)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, upgrade: bool = False):
         self.url = url
         try:
             self.engine = create_engine(url)
@@ -219,10 +228,15 @@ class Gradebook:
             if db_path and db_path != ":memory:" and not Path(db_path).parent.is_dir():
                 raise GradebookError(f"gradebook folder {Path(db_path).parent} does not exist")
             _serialize_sqlite_writes(self.engine)
+        self.upgraded: schema.Upgrade | None = None
         try:
             with self.engine.begin() as conn:
-                Base.metadata.create_all(conn)
-                _add_new_nullable_columns(conn)
+                _lock_schema(conn)
+                where = self.engine.url.render_as_string()
+                if upgrade:
+                    self.upgraded = schema.upgrade(conn, where)
+                else:
+                    schema.ensure_current(conn, where)
         except SQLAlchemyError as exc:
             raise GradebookError(
                 f"cannot open gradebook {url}: {exc.__class__.__name__}: {exc}"
@@ -244,22 +258,35 @@ class Gradebook:
         self.engine.dispose()
 
 
+def _insert_unless_there(session: Session, row: Base) -> None:
+    # on PostgreSQL two transactions may both see no row and both insert it; the loser's
+    # insert fails the key, its savepoint rolls back, and the winner's row is read instead
+    # (SQLite's write lock already lets only one of them look at a time)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        pass
+
+
 def ensure_student(session: Session, student_id: str) -> Student:
     student = session.get(Student, student_id)
     if student is None:
-        student = Student(id=student_id)
-        session.add(student)
-        session.flush()
+        _insert_unless_there(session, Student(id=student_id))
+        student = session.get(Student, student_id)
     return student
 
 
 def component_score(session: Session, student_id: str, component_id: str) -> ComponentScore:
     """The row for (student, component), created empty if needed."""
     ensure_student(session, student_id)
-    row = session.get(ComponentScore, (student_id, component_id))
+    key = (student_id, component_id)
+    row = session.get(ComponentScore, key)
     if row is None:
-        row = ComponentScore(student_id=student_id, component_id=component_id)
-        session.add(row)
+        _insert_unless_there(
+            session, ComponentScore(student_id=student_id, component_id=component_id)
+        )
+        row = session.get(ComponentScore, key)
     return row
 
 

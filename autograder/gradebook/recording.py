@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from autograder.course.config import Course
@@ -63,38 +64,39 @@ def late_outcome(course: Course, graded: GradedSubmission) -> LateOutcome:
 
 
 def record_submission(
-    gradebook: Gradebook, course: Course, graded: GradedSubmission
+    gradebook: Gradebook, course: Course, graded: GradedSubmission, *, replace: bool = False
 ) -> LateOutcome:
-    """Store one graded submission. The component score follows the student's latest
+    """Store one graded submission, exactly once. The same file graded by the same bundle
+    again (a retried task, a second coordinator) adds nothing; with `replace` (a regrade)
+    it takes the earlier row's place. The component score follows the student's latest
     submission by submission time; an older one is stored but does not replace it."""
     component = course.component(graded.component_id)
     outcome = late_outcome(course, graded)
     with gradebook.transaction() as session:
         row = component_score(session, graded.student_id, component.id)
-        submission = Submission(
-            student_id=graded.student_id,
-            component_id=component.id,
-            source=graded.source,
-            content_sha256=graded.content_sha256,
-            bundle_version=graded.bundle_version,
-            submitted_at=graded.submitted_at,
-            time_source=graded.time_source,
-            received_at=now(),
-            status=graded.status,
-            raw_points=outcome.raw,
-            late_days=outcome.days_late,
-            late_penalty=outcome.penalty,
-            points=outcome.points,
-            results_json=graded.results_json,
-            code_text=graded.code_text,
-            questions=[
-                QuestionScore(
-                    question=name, points=quantize_points(p), max_points=quantize_points(m)
-                )
-                for name, (p, m) in graded.questions.items()
-            ],
-        )
-        session.add(submission)
+        # the re-check, inside the transaction that writes: on SQLite the write lock is
+        # already held; on PostgreSQL a concurrent insert of the same key fails the
+        # unique index instead, and the savepoint lets us find the winner's row
+        submission = _earlier(session, graded)
+        if submission is not None and not replace:
+            return outcome
+        if submission is None:
+            submission = Submission(questions=[])
+            try:
+                with session.begin_nested():
+                    _fill(submission, graded, outcome)
+                    session.add(submission)
+            except IntegrityError:
+                if not replace:
+                    return outcome
+                submission = _earlier(session, graded)
+                submission.questions.clear()
+                session.flush()
+                _fill(submission, graded, outcome)
+        else:
+            submission.questions.clear()
+            session.flush()  # the old question rows go before new ones take their names
+            _fill(submission, graded, outcome)
         session.flush()
         current = session.get(Submission, row.submission_id) if row.submission_id else None
         if current is None or current.submitted_at <= graded.submitted_at:
@@ -106,3 +108,35 @@ def record_submission(
             row.late_note = "; ".join(n for n in notes if n) or None
             row.submission_id = submission.id
     return outcome
+
+
+def _earlier(session: Session, graded: GradedSubmission) -> Submission | None:
+    return find_graded(
+        session,
+        graded.student_id,
+        graded.component_id,
+        graded.content_sha256,
+        graded.bundle_version,
+    )
+
+
+def _fill(submission: Submission, graded: GradedSubmission, outcome: LateOutcome) -> None:
+    submission.student_id = graded.student_id
+    submission.component_id = graded.component_id
+    submission.source = graded.source
+    submission.content_sha256 = graded.content_sha256
+    submission.bundle_version = graded.bundle_version
+    submission.submitted_at = graded.submitted_at
+    submission.time_source = graded.time_source
+    submission.received_at = now()
+    submission.status = graded.status
+    submission.raw_points = outcome.raw
+    submission.late_days = outcome.days_late
+    submission.late_penalty = outcome.penalty
+    submission.points = outcome.points
+    submission.results_json = graded.results_json
+    submission.code_text = graded.code_text
+    submission.questions = [
+        QuestionScore(question=name, points=quantize_points(p), max_points=quantize_points(m))
+        for name, (p, m) in graded.questions.items()
+    ]

@@ -20,7 +20,9 @@ from typing import Any
 import otter.assign
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hw01"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared harness
 
+from mutation.harness import edit_definitions, is_definition_cell  # noqa: E402
 from otter_harness import (  # noqa: E402
     CaseResult,
     Execution,
@@ -28,14 +30,39 @@ from otter_harness import (  # noqa: E402
     execute,
     failed,
     grade,
-    is_definition_cell,
     question_files,
     total,
-    variant_namespace,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MASTER = REPO_ROOT / "solutions" / "hw03" / "hw03.ipynb"
+
+
+def variant_namespace(
+    base: dict[str, Any],
+    cells: list[str],
+    edits: dict[str, list[tuple[str, str]]],
+    rerun: tuple[str, ...] | list[str] = (),
+) -> Execution:
+    """The executed solution with some definitions edited: every definition cell is
+    re-executed (edited) into a copy of `base`, so other functions pick up the edited ones;
+    cells containing one of the `rerun` snippets run again afterwards."""
+    patched, seen = [], set()
+    for source in cells:
+        if is_definition_cell(source):
+            source, hits = edit_definitions(source, edits)
+            seen |= hits
+            patched.append(source)
+    missing = set(edits) - seen
+    if missing:
+        raise KeyError(f"no definition cell defines {sorted(missing)}")
+    unknown = [s for s in rerun if not any(s in source for source in cells)]
+    if unknown:
+        raise KeyError(f"no cell contains {unknown}")
+    again = [source for source in cells if any(s in source for s in rerun)]
+    return execute(patched + again, dict(base))
+
+
 BUILD_SCRIPT = REPO_ROOT / "solutions" / "hw03" / "build_master.py"
 
 __all__ = [

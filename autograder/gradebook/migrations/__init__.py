@@ -1,0 +1,1 @@
+"""Alembic migrations of the gradebook schema; applied by `autograder gradebook upgrade`."""

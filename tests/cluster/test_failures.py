@@ -1,0 +1,173 @@
+"""Failures on a real cluster on 127.0.0.1: a worker SIGKILLed mid-task, a submission that
+kills its worker every time, the scheduler killed, the coordinator killed, and two
+coordinators grading the same folder at once. Each ends with every submission recorded
+exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import (
+    PLUGINS,
+    grade,
+    recorded,
+    start_worker,
+    wait_for,
+    worker_count,
+    write_class,
+)
+
+EXPECTED = {"s00": 2, "s01": 1, "s02": 0, "s03": 2, "s04": 1, "s05": 0}
+
+
+@pytest.fixture
+def kill_plugins():
+    sys.path.insert(0, str(PLUGINS))
+    import kill_plugins
+
+    yield kill_plugins
+    sys.path.remove(str(PLUGINS))
+
+
+def _points(db: Path) -> dict[str, float]:
+    rows = recorded(db)
+    assert len({r[0] for r in rows}) == len(rows), f"a submission recorded twice: {rows}"
+    return {student: float(points) for student, _, points in rows}
+
+
+def _workers(scheduler, processes, count: int, allowed_failures: int = 3):
+    address, proc = scheduler(allowed_failures)
+    for i in range(count):
+        start_worker(processes, address, slots=1, name=f"host-{i}")
+    wait_for(lambda: worker_count(address) == count, 240, f"{count} workers")
+    return address, proc
+
+
+def test_a_worker_killed_mid_task_is_graded_elsewhere_and_recorded_once(
+    course_with_bundle, tmp_path, scheduler, processes, kill_plugins
+):
+    from distributed import Client
+
+    address, _ = _workers(scheduler, processes, 2)
+    subs = write_class(tmp_path / "class", 4)
+    db = tmp_path / "gb.db"
+    run = grade(course_with_bundle, subs, db, address)
+    with Client(address, timeout="20s") as client:
+        busy: dict = {}
+
+        def someone_executing() -> bool:
+            busy.update({a: v for a, v in client.run(kill_plugins.executing).items() if v[1]})
+            return bool(busy) or run.poll() is not None
+
+        wait_for(someone_executing, 300, "a task to start")
+        assert run.poll() is None, "the run finished before a worker could be killed"
+        victim, (pid, keys) = next(iter(busy.items()))
+        os.kill(pid, signal.SIGKILL)  # the worker process, mid-task; its nanny restarts it
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 0, err
+    assert _points(db) == {s: p for s, p in EXPECTED.items() if s in ("s00", "s01", "s02", "s03")}
+    assert {status for _, status, _ in recorded(db)} == {"ok"}
+
+
+def test_a_submission_that_kills_its_worker_every_time_becomes_an_error_row(
+    course_with_bundle, tmp_path, scheduler, processes, kill_plugins
+):
+    from distributed import Client
+
+    address, _ = _workers(scheduler, processes, 2, allowed_failures=1)
+    with Client(address, timeout="20s") as client:
+        client.register_plugin(kill_plugins.KillOnStart("-s01-"))
+    subs = write_class(tmp_path / "class", 4)
+    db = tmp_path / "gb.db"
+    run = grade(course_with_bundle, subs, db, address)
+    out, err = run.communicate(timeout=900)
+    assert run.returncode == 0, err  # the batch went on
+    rows = {student: (status, float(points)) for student, status, points in recorded(db)}
+    assert rows == {"s00": ("ok", 2), "s01": ("crashed", 0), "s02": ("ok", 0), "s03": ("ok", 2)}
+    feedback = (db.parent / "res" / "s01" / "results.json").read_text(encoding="utf-8")
+    assert "2 раз подряд обрывалась" in feedback  # the first try and the one allowed retry
+
+
+def test_the_scheduler_killed_is_reported_and_a_rerun_finishes_the_rest(
+    course_with_bundle, tmp_path, scheduler, processes
+):
+    address, sched = _workers(scheduler, processes, 1)
+    subs = write_class(tmp_path / "class", 6)
+    db = tmp_path / "gb.db"
+    run = grade(course_with_bundle, subs, db, address)
+    wait_for(lambda: len(recorded(db)) >= 1 or run.poll() is not None, 600, "a first result")
+    assert run.poll() is None, "the run finished before the scheduler could be killed"
+    os.killpg(sched.pid, signal.SIGKILL)
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 1
+    assert "lost the Dask scheduler" in err.decode() and "Traceback" not in err.decode()
+    done = len(recorded(db))
+    assert 1 <= done < 6
+    processes.stop_all()  # the old workers go with their scheduler
+
+    address, _ = _workers(scheduler, processes, 1)
+    again = grade(course_with_bundle, subs, db, address)
+    out, err = again.communicate(timeout=900)
+    assert again.returncode == 0, err
+    assert f"skipped {done}" in out.decode()
+    assert _points(db) == EXPECTED
+
+
+def test_the_coordinator_killed_then_rerun_grades_only_what_is_missing(
+    course_with_bundle, tmp_path, scheduler, processes
+):
+    address, _ = _workers(scheduler, processes, 1)
+    subs = write_class(tmp_path / "class", 6)
+    db = tmp_path / "gb.db"
+    run = grade(course_with_bundle, subs, db, address)
+    wait_for(lambda: len(recorded(db)) >= 2 or run.poll() is not None, 600, "two results")
+    assert run.poll() is None, "the run finished before it could be killed"
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait(30)
+    done = len(recorded(db))
+    assert 2 <= done < 6
+    again = grade(course_with_bundle, subs, db, address)
+    out, err = again.communicate(timeout=900)
+    assert again.returncode == 0, err
+    assert f"skipped {done}" in out.decode()
+    assert _points(db) == EXPECTED
+
+
+def test_two_coordinators_grading_the_same_folder_record_each_submission_once(
+    course_with_bundle, tmp_path, scheduler, processes
+):
+    address, _ = _workers(scheduler, processes, 2)
+    subs = write_class(tmp_path / "class", 4)
+    db = tmp_path / "gb.db"
+    runs = [grade(course_with_bundle, subs, db, address) for _ in range(2)]  # both at once
+    for run in runs:
+        out, err = run.communicate(timeout=900)
+        assert run.returncode == 0, err
+    assert _points(db) == {s: p for s, p in EXPECTED.items() if s in ("s00", "s01", "s02", "s03")}
+
+
+def test_ctrl_c_lets_running_tasks_finish_and_says_how_to_resume(
+    course_with_bundle, tmp_path, scheduler, processes
+):
+    address, _ = _workers(scheduler, processes, 1)
+    subs = write_class(tmp_path / "class", 5)
+    db = tmp_path / "gb.db"
+    run = grade(course_with_bundle, subs, db, address)
+    wait_for(lambda: len(recorded(db)) >= 1 or run.poll() is not None, 600, "a first result")
+    assert run.poll() is None, "the run finished before Ctrl-C"
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 130, err
+    assert "Run the same command again" in err.decode() and "Traceback" not in err.decode()
+    done = len(recorded(db))
+    assert 1 <= done < 5
+    again = grade(course_with_bundle, subs, db, address)
+    out, err = again.communicate(timeout=900)
+    assert again.returncode == 0, err
+    assert f"skipped {done}" in out.decode()
+    assert len(_points(db)) == 5

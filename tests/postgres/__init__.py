@@ -1,0 +1,1 @@
+"""A real PostgreSQL server for the gradebook tests, started by the test suite itself."""
