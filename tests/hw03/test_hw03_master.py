@@ -40,7 +40,7 @@ LIBRARY_NAMES = {
 
 
 def load_build_script():
-    spec = importlib.util.spec_from_file_location("hw03_build_master", harness.BUILD_SCRIPT)
+    spec = importlib.util.spec_from_file_location("build_master", harness.BUILD_SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -69,8 +69,8 @@ def scores(results) -> dict[str, float]:
 
 def test_master_notebook_is_fresh_and_valid():
     build = load_build_script()
-    assert harness.MASTER.read_text(encoding="utf-8") == build.render(build.build_notebook()), (
-        "hw03.ipynb differs from source/: run solutions/hw03/build_master.py"
+    assert harness.MASTER.read_text(encoding="utf-8") == build.render(build.build_notebook(harness.MASTER.parent)), (
+        "hw03.ipynb differs from source/: run solutions/build_master.py hw03"
     )
     nbformat.validate(nbformat.read(harness.MASTER, as_version=4))
 

@@ -1,11 +1,12 @@
-"""Builds the hw02 master notebook (otter-assign format v1) from the cell sources in source/.
+"""Builds a homework's master notebook (otter-assign format v1), solutions/hwNN/hwNN.ipynb,
+from the cell sources in solutions/hwNN/source/.
 
 The master is written as plain text so that it can be reviewed in a diff: each file in
 source/ is a run of cells, every cell opened by a marker line `%% markdown`, `%% code` or
 `%% raw`. Files are read in name order. Edit the sources, then run
 
-    python solutions/hw02/build_master.py          # writes hw02.ipynb
-    python solutions/hw02/build_master.py --check  # exit 1 if hw02.ipynb is stale
+    python solutions/build_master.py hw01          # writes solutions/hw01/hw01.ipynb
+    python solutions/build_master.py hw01 --check  # exit 1 if hw01.ipynb is stale
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-HERE = Path(__file__).resolve().parent
-SOURCE_DIR = HERE / "source"
-MASTER = HERE / "hw02.ipynb"
+SOLUTIONS = Path(__file__).resolve().parent
 MARKER = re.compile(r"^%% (markdown|code|raw)\s*$")
 # otter pastes these messages into double-quoted Python strings without escaping
 MESSAGE_KEY = re.compile(r"^(success_message|failure_message):")
@@ -62,13 +61,14 @@ def check_cell(path: Path, index: int, kind: str, source: str) -> None:
             raise SourceError(f"{where}: {exc}") from None
         for line in source.splitlines():
             if MESSAGE_KEY.match(line) and ('"' in line or "\\" in line):
-                raise SourceError(f'{where}: a test message may not contain " or \\')
+                raise SourceError(f"{where}: a test message may not contain \" or \\")
 
 
-def build_notebook() -> nbformat.NotebookNode:
-    """The master notebook, with stable cell ids so that rebuilding gives the same bytes."""
+def build_notebook(folder: Path) -> nbformat.NotebookNode:
+    """The master notebook of the homework in `folder`, with stable cell ids so that
+    rebuilding gives the same bytes."""
     cells = []
-    for path in sorted(SOURCE_DIR.glob("*.cells")):
+    for path in sorted((folder / "source").glob("*.cells")):
         for index, (kind, source) in enumerate(read_cells(path)):
             check_cell(path, index, kind, source)
             factory = getattr(nbformat.v4, f"new_{kind}_cell")
@@ -87,16 +87,21 @@ def render(nb: nbformat.NotebookNode) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only check that hw02.ipynb is fresh")
+    parser.add_argument("homework", help="the homework id, e.g. hw01 (solutions/hw01/)")
+    parser.add_argument("--check", action="store_true", help="only check that the master is fresh")
     args = parser.parse_args(argv)
-    text = render(build_notebook())
+    folder = SOLUTIONS / args.homework
+    if not (folder / "source").is_dir():
+        parser.error(f"{folder / 'source'} does not exist")
+    master = folder / f"{args.homework}.ipynb"
+    text = render(build_notebook(folder))
     if args.check:
-        if not MASTER.is_file() or MASTER.read_text(encoding="utf-8") != text:
-            print(f"{MASTER} is stale: run {Path(__file__).name}", file=sys.stderr)
+        if not master.is_file() or master.read_text(encoding="utf-8") != text:
+            print(f"{master} is stale: run {Path(__file__).name} {args.homework}", file=sys.stderr)
             return 1
         return 0
-    MASTER.write_text(text, encoding="utf-8")
-    print(f"wrote {MASTER}")
+    master.write_text(text, encoding="utf-8")
+    print(f"wrote {master}")
     return 0
 
 
