@@ -60,9 +60,9 @@ def scores(results) -> dict[str, float]:
 
 def test_master_notebook_is_fresh_and_valid():
     build = load_build_script()
-    assert harness.MASTER.read_text(encoding="utf-8") == build.render(build.build_notebook(harness.MASTER.parent)), (
-        "hw01.ipynb differs from source/: run solutions/build_master.py hw01"
-    )
+    assert harness.MASTER.read_text(encoding="utf-8") == build.render(
+        build.build_notebook(harness.MASTER.parent)
+    ), "hw01.ipynb differs from source/: run solutions/build_master.py hw01"
     nbformat.validate(nbformat.read(harness.MASTER, as_version=4))
 
 

@@ -49,9 +49,9 @@ def global_names(code: CodeType) -> set[str]:
 
 def test_master_notebook_is_fresh_and_valid():
     build = load_build_script()
-    assert harness.MASTER.read_text(encoding="utf-8") == build.render(build.build_notebook(harness.MASTER.parent)), (
-        "hw02.ipynb differs from source/: run solutions/build_master.py hw02"
-    )
+    assert harness.MASTER.read_text(encoding="utf-8") == build.render(
+        build.build_notebook(harness.MASTER.parent)
+    ), "hw02.ipynb differs from source/: run solutions/build_master.py hw02"
     nbformat.validate(nbformat.read(harness.MASTER, as_version=4))
 
 

@@ -69,9 +69,9 @@ def scores(results) -> dict[str, float]:
 
 def test_master_notebook_is_fresh_and_valid():
     build = load_build_script()
-    assert harness.MASTER.read_text(encoding="utf-8") == build.render(build.build_notebook(harness.MASTER.parent)), (
-        "hw03.ipynb differs from source/: run solutions/build_master.py hw03"
-    )
+    assert harness.MASTER.read_text(encoding="utf-8") == build.render(
+        build.build_notebook(harness.MASTER.parent)
+    ), "hw03.ipynb differs from source/: run solutions/build_master.py hw03"
     nbformat.validate(nbformat.read(harness.MASTER, as_version=4))
 
 
