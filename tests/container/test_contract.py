@@ -33,7 +33,11 @@ def test_solution_scores_full_marks_under_bubblewrap(contract):
     assert run.returncode == 0, run.stderr
     assert run.results["score"] == 15
     assert run.results["extra_data"]["backend"] == "bwrap"
-    assert run.results["extra_data"]["backend_warning"] is None
+    # bubblewrap, not weaker; a container without delegated cgroups holds memory per process
+    # plus the watchdog (the container's own --memory limit holds the whole), and says so
+    warning = run.results["extra_data"]["backend_warning"]
+    assert warning is None or warning.startswith("WARNING: no writable cgroups"), warning
+    assert run.results["extra_data"]["limits_mechanism"] in ("cgroup-v2", "cgroup-v1", "rlimits")
     assert {t["visibility"] for t in run.results["tests"]} == {"visible", "after_published"}
 
 
