@@ -24,7 +24,7 @@ EVIL = "Evil\x1b[2J\x1b]0;owned\x07\u202egnp.exe\ud800"
 def test_an_unknown_backend_is_a_usage_error(cli, course_root, command):
     proc = cli(course_root, *command.split(), "--backend", "nosuch")
     assert proc.returncode == 2
-    assert "'nosuch': choose auto, bwrap, unshare, none" in proc.stderr
+    assert "'nosuch': choose auto, zygote, bwrap, unshare, none" in proc.stderr
 
 
 def _main(monkeypatch, *args: str) -> None:

@@ -1,5 +1,5 @@
 """The hw03 master notebook: its otter views, its points, and how its tests grade the
-solution, a blank notebook and submissions with common mistakes (tests/hw03/mutants.py)."""
+solution, a blank notebook and submissions with common mistakes (tests/hw03/hw03_mutants.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from types import CodeType
 import hw03_harness as harness
 import nbformat
 import pytest
-from mutants import MUTANTS
+from hw03_mutants import MUTANTS
 from otter.test_files.exception_test import ExceptionTestFile
 from proxy_double import proxied_namespace
 

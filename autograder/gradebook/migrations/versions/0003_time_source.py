@@ -16,7 +16,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("submissions", sa.Column("time_source", sa.String(16), nullable=True))
+    # a gradebook from before migrations is adopted as 0001 with today's tables, which may
+    # already have the column
+    columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("submissions")}
+    if "time_source" not in columns:
+        op.add_column("submissions", sa.Column("time_source", sa.String(16), nullable=True))
 
 
 def downgrade() -> None:
