@@ -9,12 +9,11 @@ baseline, training on fewer images).
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import io
-import traceback
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +21,23 @@ import nbformat
 import otter.assign
 from otter.test_files.exception_test import ExceptionTestFile
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared harness
+from mutation.harness import (  # noqa: E402, F401 (re-exported for the hw02 tests and bench)
+    CaseResult,
+    Execution,
+    edit_definitions,
+    execute,
+    failed,
+    is_definition_cell,
+    question_files,
+    total,
+)
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MASTER = REPO_ROOT / "solutions" / "hw02" / "hw02.ipynb"
 MAX_POINTS = 10.0
 
 Edit = tuple[str, str]
-_DEFINITION_NODES = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
 
 
 @dataclass(frozen=True)
@@ -53,14 +63,6 @@ class AssignedHomework:
         return self.root / "student" / "tests"
 
 
-@dataclass
-class Execution:
-    """What executing a notebook left behind: its namespace and the cells that failed."""
-
-    namespace: dict[str, Any]
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Case:
     """One otter test case, loaded once and run many times."""
@@ -71,20 +73,6 @@ class Case:
     hidden: bool
     params: tuple[str, ...]
     body: Any  # otter's TestCase body (call_func)
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    question: str
-    name: str
-    points: float
-    hidden: bool
-    passed: bool
-    message: str
-
-    @property
-    def score(self) -> float:
-        return self.points if self.passed else 0.0
 
 
 def assign(out_dir: Path, master: Path = MASTER) -> AssignedHomework:
@@ -105,23 +93,6 @@ def code_cells(notebook: Path) -> list[str]:
         if any(line.strip() for line in lines):
             cells.append("\n".join(lines))
     return cells
-
-
-def execute(cells: Iterable[str], namespace: dict[str, Any] | None = None) -> Execution:
-    """Exec each cell into one namespace; a failing cell is recorded and skipped."""
-    run = Execution({} if namespace is None else namespace)
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        for index, source in enumerate(cells):
-            try:
-                exec(compile(source, f"<cell {index}>", "exec"), run.namespace)
-            except Exception:
-                run.errors.append((index, traceback.format_exc(limit=-3)))
-    return run
-
-
-def question_files(tests_dir: Path) -> list[Path]:
-    """Test files in question order (q1, q2, ..., q10, ...)."""
-    return sorted(tests_dir.glob("q*.py"), key=lambda p: int(p.stem[1:]))
 
 
 def load_cases(tests_dir: Path) -> list[Case]:
@@ -173,42 +144,6 @@ def grade(
                 continue
         results.append(run_case(case, namespace))
     return results
-
-
-def total(results: Iterable[CaseResult]) -> float:
-    return sum(r.score for r in results)
-
-
-def failed(results: Iterable[CaseResult]) -> set[str]:
-    return {r.name for r in results if not r.passed}
-
-
-def is_definition_cell(source: str) -> bool:
-    """A cell that only imports and defines functions/classes: cheap to re-execute."""
-    try:
-        body = ast.parse(source).body
-    except SyntaxError:
-        return False
-    return bool(body) and all(isinstance(node, _DEFINITION_NODES) for node in body)
-
-
-def edit_definitions(source: str, edits: Mapping[str, Sequence[Edit]]) -> tuple[str, set[str]]:
-    """Apply (old, new) snippet edits inside the top-level `def`/`class` blocks they name;
-    an `old` that does not occur raises KeyError, so a mutant never silently stops applying."""
-    lines = source.splitlines(keepends=True)
-    hits = [
-        node
-        for node in ast.parse(source).body
-        if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name in edits
-    ]
-    for node in sorted(hits, key=lambda n: n.lineno, reverse=True):
-        block = "".join(lines[node.lineno - 1 : node.end_lineno])
-        for old, new in edits[node.name]:
-            if old not in block:
-                raise KeyError(f"{node.name}: snippet not found: {old!r}")
-            block = block.replace(old, new)
-        lines[node.lineno - 1 : node.end_lineno] = [block]
-    return "".join(lines), {node.name for node in hits}
 
 
 def variant_namespace(
