@@ -8,7 +8,7 @@ executes one notebook. Started cold (`main()`), the child of a fork runs the sub
 while the parent only waits and exits with its status, so `os.kill(os.getppid(), ...)`
 from student code hits this waiter, not the grader. In the warm pool the zygote
 (sandbox/zygote.py) has run `prepare_interpreter()` once, and each fork of it calls
-`main()`, which then finds everything imported already.
+`run_submission()` directly: the namespace's init is its waiter there.
 
 Everything here shares the process with student code, so nothing here is trusted: the
 grader checks every frame that comes out (see protocol.py and proxy.py).

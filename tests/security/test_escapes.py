@@ -60,7 +60,11 @@ def test_hard_rlimits_cannot_be_raised(scores_like_blank):
 
 
 def test_signals_never_reach_the_grader(security_run, scores_like_blank):
-    assert scores_like_blank("kill_parent").status == "crashed"
+    result = scores_like_blank("kill_parent")
+    # A cold start's parent is the worker's waiter (the sandbox uid): it dies, and the
+    # payload's killpg ends the submission. A warm fork's parent is the namespace's
+    # root-owned init: os.kill(getppid()) raises PermissionError and the notebook goes on.
+    assert result.status == ("ok" if result.backend == "zygote" else "crashed")
     assert security_run.signals_received == []
 
 

@@ -128,6 +128,30 @@ def mechanism() -> str:
     return "rlimits"
 
 
+def available() -> list[str]:
+    """Every mechanism this host allows, strongest first; "rlimits" always works."""
+    found = ["cgroup-v2"] if _v2_parent() is not None else []
+    found += ["cgroup-v1"] if _v1_parents() is not None else []
+    return [*found, "rlimits"]
+
+
+def unavailable_reason(kind: str) -> str:
+    """Why `kind` cannot be used here (for a test's skip or an operator's question)."""
+    if kind == "cgroup-v2":
+        controllers = []
+        for root in V2_ROOTS:
+            with contextlib.suppress(OSError):
+                controllers = (root / "cgroup.controllers").read_text().split()
+                break
+        return (
+            "no cgroup v2 group with the memory and pids controllers can be delegated here "
+            f"(the v2 root offers {controllers or 'nothing'}; a hybrid host keeps them in v1)"
+        )
+    if kind == "cgroup-v1":
+        return "cgroup v1 memory and pids are not both mounted read-write for our group"
+    return ""
+
+
 def warning() -> str | None:
     return WARNINGS.get(mechanism())
 

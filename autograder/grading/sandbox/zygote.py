@@ -5,12 +5,14 @@ starts in milliseconds instead of re-importing torch. Started by pool.py as
 
 it never runs student code itself. Per request (JSON plus fds over a SEQPACKET socket):
 
-    zygote --fork--> supervisor: joins the submission's cgroups, unshares every namespace,
+    zygote --fork--> supervisor (forked ahead, a spare waiting for the next request):
+                     joins the submission's cgroups, unshares every namespace,
                      reports on the status pipe, waits (kills all if the grader goes away)
       --fork--> init (pid 1 of the new pid namespace): builds the filesystem of
                 layout.mounts() with inside.py's helper, then reaps
         --fork--> submission: its fds only, rlimits, the sandbox uid, no capabilities,
-                  no_new_privs, seccomp; then the worker (warm: no exec) or exec(argv)
+                  no_new_privs, seccomp; then the worker (warm: no exec, no waiter
+                  fork; init waits) or exec(argv)
 
 Each fork is used for one submission and dies with it. Copy-on-write keeps the zygote's
 memory its own: nothing a submission does can change what the next fork starts from, and
@@ -63,7 +65,10 @@ def warm_up() -> list[str]:
 
 
 def serve(control: socket.socket) -> None:
-    """Fork one supervisor per request until the grader closes the socket."""
+    """Hand each request to a supervisor forked before it came, until the grader closes
+    the socket. The next spare is forked right after the reply, while the grader is busy
+    with the submission, so no request waits for a fork of this large process."""
+    spare = Spare.fork(control)
     while True:
         _reap_supervisors()
         try:
@@ -71,24 +76,70 @@ def serve(control: socket.socket) -> None:
         except InterruptedError:
             continue
         if not message:
+            spare.discard()
             return
         try:
-            request = json.loads(message)
-            pid = os.fork()
+            json.loads(message)
+            if not spare.take(message, fds):  # it died while waiting: fork one now
+                spare = Spare.fork(control)
+                if not spare.take(message, fds):
+                    raise OSError("the spare supervisor died at once")
         except (ValueError, OSError) as exc:
             _close(fds)
             control.send(json.dumps({"error": str(exc)[:300]}).encode())
             continue
+        _close(fds)
+        socket.send_fds(control, [json.dumps({"pid": spare.pid}).encode()], [spare.pidfd])
+        spare.release()
+        spare = Spare.fork(control)
+
+
+class Spare:
+    """A supervisor forked ahead of its request, waiting for it on a socket of its own."""
+
+    def __init__(self, pid: int, pidfd: int, sock: socket.socket) -> None:
+        self.pid, self.pidfd, self.sock = pid, pidfd, sock
+
+    @classmethod
+    def fork(cls, control: socket.socket) -> Spare:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
         if pid == 0:
             try:
-                supervise(request, fds, control)
+                ours.close()
+                control.close()
+                message, fds, _, _ = socket.recv_fds(theirs, MAX_REQUEST_BYTES, MAX_FDS)
+                theirs.close()
+                if message:
+                    supervise(json.loads(message), fds)
             finally:
                 os._exit(SETUP_FAILED)
+        theirs.close()
         # Opened before any reaping, so it names this child and no later holder of the pid.
-        pidfd = os.pidfd_open(pid)
-        _close(fds)
-        socket.send_fds(control, [json.dumps({"pid": pid}).encode()], [pidfd])
-        os.close(pidfd)
+        return cls(pid, os.pidfd_open(pid), ours)
+
+    def take(self, message: bytes, fds: list[int]) -> bool:
+        """Pass one request on; False if the spare is gone."""
+        if select.select([self.pidfd], [], [], 0)[0]:
+            self.discard()
+            return False
+        try:
+            socket.send_fds(self.sock, [message], fds)
+        except OSError:
+            self.discard()
+            return False
+        return True
+
+    def release(self) -> None:
+        """Our handles on a spare that now serves a request."""
+        self.sock.close()
+        os.close(self.pidfd)
+
+    def discard(self) -> None:
+        """Close a spare that will serve nothing (it exits on EOF)."""
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+        self.release()
 
 
 def _reap_supervisors() -> None:
@@ -108,9 +159,8 @@ def _report(fd: int, line: str) -> None:
         os.write(fd, line.encode() + b"\n")
 
 
-def supervise(request: dict, fds: list[int], control: socket.socket) -> None:
+def supervise(request: dict, fds: list[int]) -> None:
     """The supervisor (trusted, host side): namespaces, then wait for their init."""
-    control.close()
     os.setsid()
     status = fds[request["status"]]
     try:
@@ -220,9 +270,14 @@ def run_worker(request: dict) -> None:
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(request["warm"]["threads"])
-    # As a cold start: a waiter (this process, the sandbox uid) and the submission in its
-    # child, so what the student's os.kill(os.getppid(), ...) does is the same either way.
-    worker.main(request["warm"]["args"])
+    # No waiter fork here (a cold start has one): the namespace's init already waits and
+    # reports the exit status, and os.kill(os.getppid(), ...) meets that root-owned init.
+    status = 1
+    try:
+        worker.run_submission(worker.parse_args(request["warm"]["args"]))
+        status = 0
+    finally:
+        os._exit(status)
 
 
 def main() -> None:
