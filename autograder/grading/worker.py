@@ -17,6 +17,7 @@ grader checks every frame that comes out (see protocol.py and proxy.py).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import operator
@@ -62,10 +63,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+# What creating the shell imports lazily; importing it up front saves each warm fork ~20 ms.
+SHELL_MODULES = (
+    "IPython.core.application",
+    "IPython.core.completer",
+    "IPython.core.completerlib",
+    "IPython.core.crashhandler",
+    "IPython.core.logger",
+    "IPython.core.magics",
+    "IPython.core.oinspect",
+    "IPython.utils.generics",
+    "IPython.utils.wildcard",
+    "bdb",
+    "traitlets.config",
+)
+
+
 def prepare_interpreter(preload: list[str]) -> None:
     """Imports every submission needs (the warm pool's zygote runs this once)."""
     import IPython.core.interactiveshell  # noqa: F401
 
+    for name in SHELL_MODULES:  # an IPython without one of them simply imports less here
+        with contextlib.suppress(ImportError):
+            __import__(name)
     for name in preload:
         __import__(name)
 

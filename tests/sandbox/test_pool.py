@@ -88,20 +88,19 @@ def probe_bundle(tmp_path: Path):
     return make
 
 
-def own_groups() -> set[str]:
-    """Names of the submission cgroups below ours (there should be none between runs)."""
-    found = set()
-    for controller in ("memory", "pids"):
-        try:
-            base = cgroups.ROOT / controller / cgroups._own_path(controller).lstrip("/")
-            found |= {p.name for p in base.iterdir() if p.name.startswith(cgroups.PREFIX)}
-        except (OSError, LookupError):
-            continue
-    v2 = cgroups._v2_parent()
-    if v2 is not None:  # the grader's own leaf there is ours, not a submission's
-        found |= {p.name for p in v2.iterdir() if p.name.startswith(cgroups.PREFIX)}
-        found.discard(cgroups.PREFIX + "grader")
-    return found
+def record_groups(monkeypatch) -> list:
+    """Every cgroup the grader creates from now on (other graders on the host may be
+    making and removing their own beside ours)."""
+    made = []
+    create = cgroups.Cgroup.create.__func__
+
+    def recording(cls, limits):
+        group = create(cls, limits)
+        made.append(group)
+        return group
+
+    monkeypatch.setattr(cgroups.Cgroup, "create", classmethod(recording))
+    return made
 
 
 @pytest.mark.parametrize("kind", ["cgroup-v2", "cgroup-v1"])
@@ -125,11 +124,13 @@ for _ in range(8):
 for pid in kids:
     os.waitpid(pid, 0)
 """
-    before = own_groups()
+    made = record_groups(monkeypatch)
     result = grade(bundle, notebook(tmp_path / "greedy.ipynb", greedy, "probe = lambda: 4"))
     assert result.status == "memory", result.summary()
     assert result.limits_mechanism == kind
-    assert own_groups() == before  # nothing of the submission is left behind
+    assert made and all(g.kind == kind for g in made)
+    left = [str(d) for g in made for d in g.dirs.values() if d.exists()]
+    assert left == []  # nothing of the submission is left behind
     honest = grade(bundle, notebook(tmp_path / "honest.ipynb", "probe = lambda: 2 + 2"))
     assert (honest.status, honest.score) == ("ok", 1)
 
