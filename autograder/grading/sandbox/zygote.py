@@ -6,10 +6,11 @@ starts in milliseconds instead of re-importing torch. Started by pool.py as
 it never runs student code itself. Per request (JSON plus fds over a SEQPACKET socket):
 
     zygote --fork--> supervisor (forked ahead, a spare waiting for the next request):
-                     joins the submission's cgroups, unshares every namespace,
-                     reports on the status pipe, waits (kills all if the grader goes away)
-      --fork--> init (pid 1 of the new pid namespace): builds the filesystem of
-                layout.mounts() with inside.py's helper, then reaps
+                     unshares the namespaces, reports on the status pipe, waits
+                     (kills all if the grader goes away)
+      --fork--> init (pid 1 of the new pid namespace): joins the submission's cgroups,
+                makes its cgroup namespace, builds the filesystem of layout.mounts()
+                with inside.py's helper, then reaps
         --fork--> submission: its fds only, rlimits, the sandbox uid, no capabilities,
                   no_new_privs, seccomp; then the worker (warm: no exec, no waiter
                   fork; init waits) or exec(argv)
@@ -164,10 +165,10 @@ def supervise(request: dict, fds: list[int]) -> None:
     os.setsid()
     status = fds[request["status"]]
     try:
-        for path in request["cgroups"]:
-            with open(path, "w") as f:
-                f.write(str(os.getpid()))
-        inside._check(inside.libc.unshare(NAMESPACES), "unshare")
+        # Not the cgroup namespace yet: init makes that after joining the submission's
+        # groups, so its root is their group, and this large process stays outside them
+        # (its exit then never holds the groups' removal up).
+        inside._check(inside.libc.unshare(NAMESPACES & ~CLONE_NEWCGROUP), "unshare")
         init = os.fork()
     except OSError as exc:
         _report(status, f"failed {exc}")
@@ -202,6 +203,10 @@ def namespace_init(request: dict, fds: list[int]) -> None:
     """pid 1 of the submission's namespaces: build its filesystem, start it, reap."""
     inside.libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     try:
+        for path in request["cgroups"]:  # "0": the writer, whatever its pid is in here
+            with open(path, "w") as f:
+                f.write("0")
+        inside._check(inside.libc.unshare(CLONE_NEWCGROUP), "unshare cgroup")
         inside.build_root(request["mounts"], request["uid"])
         child = os.fork()
     except Exception as exc:  # any setup failure: one line, a distinct exit code
