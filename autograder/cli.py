@@ -413,6 +413,9 @@ def grade_cmd(
             help="Grade on a Dask cluster: tcp://HOST:8786 (a scheduler with `autograder worker`s) or local:N."
         ),
     ] = None,
+    tls_ca_file: Annotated[str | None, typer.Option(help="--cluster tls://: the CA file.")] = None,
+    tls_cert: Annotated[str | None, typer.Option(help="--cluster tls://: our certificate.")] = None,
+    tls_key: Annotated[str | None, typer.Option(help="--cluster tls://: our private key.")] = None,
 ) -> None:
     """Grade submissions in sandboxes; write results.json per student and record scores."""
     import tempfile
@@ -433,11 +436,13 @@ def grade_cmd(
         intake = collect(paths, Path(staging), bundle.notebook)
         with GradingProgress(out, len(intake.submissions)) as progress:
             if cluster:
-                from autograder.cluster import grade_on_cluster
+                from autograder.cluster.coordinator import grade_on_cluster
 
+                tls = {"tls-ca-file": tls_ca_file, "tls-cert": tls_cert, "tls-key": tls_key}
                 report = grade_on_cluster(
                     course, bundle, gradebook, intake.submissions, out_dir,
-                    cluster=cluster, regrade=regrade, backend=backend, on_done=progress.done,
+                    cluster=cluster, regrade=regrade, backend=backend, tls=tls,
+                    on_done=progress.done,
                 )  # fmt: skip
             else:
                 report = grade_batch(
@@ -477,7 +482,7 @@ def worker_cmd(
 ) -> None:
     """Join a Dask scheduler as grading worker(s): wraps `dask worker --nworkers N
     --nthreads 1`; refuses without a real sandbox or with another autograder version."""
-    from autograder.cluster import run_worker
+    from autograder.cluster.worker_host import run_worker
 
     tls = {"tls-ca-file": tls_ca_file, "tls-cert": tls_cert, "tls-key": tls_key}
     raise typer.Exit(run_worker(scheduler, slots, backend=backend, tls=tls, name=name))

@@ -4,8 +4,10 @@ Grades the same 12 hw01 notebooks (the solution, a partial one, the blank) with
 `--jobs 2` and with `--cluster` on a scheduler + 2 `autograder worker`s of 1 thread each,
 all on this machine, alternating (jobs, cluster, jobs, cluster, ...), each into a fresh
 gradebook. Prints each run's wall time, the median ratio cluster / jobs (target <= 1.1:
-the engine costs almost nothing), the mean grading time per submission and the capacity
-it gives (submissions per hour per core). Then one more cluster run during which one
+the engine costs almost nothing), the CPU time one submission costs (the kernel's count
+for every process of a run: the `grade` command and all it waited for, plus, on the
+cluster, what the worker process trees used during the run) and the capacity it gives,
+3600 / (CPU seconds per submission) submissions per hour per core. Then one more cluster run during which one
 worker process is SIGKILLed mid-task, and prints the recovery: how long until the nanny
 had the worker back, and how much longer that run took than the median cluster run.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -32,6 +35,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import nbformat
+import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -61,17 +65,48 @@ def make_course(root: Path, size: int) -> Path:
     return subs
 
 
-def grade(root: Path, subs: Path, tag: str, *how: str) -> tuple[float, list[float]]:
+def children_cpu() -> float:
+    """CPU seconds of this process's reaped descendants (each waited for its own)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def tree_cpu(pids: list[int]) -> float:
+    """CPU seconds of the live process trees under `pids`, each process's own time plus
+    what its reaped children used (a sandbox that ended is counted by its parent)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            tree = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            continue
+        for proc in tree:
+            try:
+                t = proc.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+def grade(root: Path, subs: Path, tag: str, *how: str, workers: list[int] = ()) -> dict:
+    """One graded class: wall seconds, CPU seconds (coordinator + worker trees)."""
     env = {**os.environ, "AUTOGRADER_GRADEBOOK": str(root / f"{tag}.db"), "COLUMNS": "200"}
     out = root / f"results-{tag}"
     cmd = [sys.executable, "-m", "autograder.cli", "grade", "hw01", str(subs), "--out", str(out)]
+    cpu_before, workers_before = children_cpu(), tree_cpu(list(workers))
     start = time.perf_counter()
     subprocess.run([*cmd, *how], cwd=root, env=env, capture_output=True, text=True, check=True)
     wall = time.perf_counter() - start
-    times = [json.loads(p.read_text())["execution_time"] for p in out.glob("*/results.json")]
-    if len(times) != len(list(subs.glob("*.ipynb"))):
-        raise SystemExit(f"{tag}: {len(times)} results for {len(list(subs.glob('*.ipynb')))}")
-    return wall, times
+    cpu = children_cpu() - cpu_before + tree_cpu(list(workers)) - workers_before
+    count = len(list(out.glob("*/results.json")))
+    if count != len(list(subs.glob("*.ipynb"))):
+        raise SystemExit(f"{tag}: {count} results for {len(list(subs.glob('*.ipynb')))}")
+    statuses = {
+        json.loads(p.read_text())["extra_data"]["status"] for p in out.glob("*/results.json")
+    }
+    return {"wall": wall, "cpu": cpu, "count": count, "statuses": statuses}
 
 
 def free_port() -> int:
@@ -167,20 +202,26 @@ def main() -> None:
         address, procs = start_cluster(root)
         try:
             walls: dict[str, list[float]] = {"jobs": [], "cluster": []}
-            per_submission: list[float] = []
+            cpu: dict[str, list[float]] = {"jobs": [], "cluster": []}
+            pids = [p.pid for p in procs[1:]]
             for i in range(args.runs):
                 for kind, how in (("jobs", ["--jobs", "2"]), ("cluster", ["--cluster", address])):
-                    wall, times = grade(root, subs, f"{kind}{i}", *how)
-                    walls[kind].append(wall)
-                    per_submission += times
-                    print(f"run {i + 1} {kind:<7}: wall {wall:6.1f} s")
+                    run = grade(root, subs, f"{kind}{i}", *how, workers=pids)
+                    walls[kind].append(run["wall"])
+                    cpu[kind].append(run["cpu"] / run["count"])
+                    print(
+                        f"run {i + 1} {kind:<7}: wall {run['wall']:6.1f} s, CPU "
+                        f"{run['cpu'] / run['count']:5.1f} s per submission "
+                        f"(statuses: {', '.join(sorted(run['statuses']))})"
+                    )
             ratio = statistics.median(walls["cluster"]) / statistics.median(walls["jobs"])
-            mean = statistics.mean(per_submission)
             print(f"median wall time, cluster / --jobs 2: {ratio:.3f} (target <= 1.1)")
-            print(
-                f"grading time per submission: mean {mean:.1f} s -> capacity "
-                f"{3600 / mean:.0f} submissions/hour per core"
-            )
+            for kind in ("jobs", "cluster"):
+                per = statistics.median(cpu[kind])
+                print(
+                    f"CPU per submission ({kind}): median {per:.1f} s -> capacity "
+                    f"3600 / {per:.1f} = {3600 / per:.0f} submissions/hour per core"
+                )
             back, wall = recovery(root, subs, address)
             extra = wall - statistics.median(walls["cluster"])
             print(

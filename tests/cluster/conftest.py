@@ -101,15 +101,15 @@ def processes(tmp_path: Path):
 def scheduler(processes: Processes):
     """Start a scheduler on 127.0.0.1; returns a function (allowed_failures) -> address."""
 
-    def start(allowed_failures: int = 1) -> tuple[str, subprocess.Popen]:
+    def start(allowed_failures: int = 1, tls: list[str] = ()) -> tuple[str, subprocess.Popen]:
         port = free_port()
         proc = processes.start(
             "scheduler",
             [sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1"]
-            + ["--port", str(port), "--no-dashboard"],
+            + ["--port", str(port), "--no-dashboard", *tls],
             env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(allowed_failures)},
         )
-        address = f"tcp://127.0.0.1:{port}"
+        address = f"{'tls' if tls else 'tcp'}://127.0.0.1:{port}"
         wait_for(lambda: _listening(port) or proc.poll() is not None, 60, "the scheduler")
         assert proc.poll() is None, "the scheduler did not start"
         return address, proc
@@ -122,20 +122,22 @@ def _listening(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def start_worker(processes: Processes, address: str, slots: int = 1, name: str = "w", env=None):
+def start_worker(
+    processes: Processes, address: str, slots: int = 1, name: str = "w", env=None, tls=()
+):
     """`autograder worker ADDRESS --slots N`, as a worker host would run it."""
     return processes.start(
         name,
         [sys.executable, "-m", "autograder.cli", "worker", address, "--slots", str(slots)]
-        + ["--name", name],
+        + ["--name", name, *tls],
         env={"PYTHONPATH": str(PLUGINS), **(env or {})},
     )
 
 
-def worker_count(address: str) -> int:
+def worker_count(address: str, security=None) -> int:
     from distributed import Client
 
-    with Client(address, timeout="20s") as client:
+    with Client(address, timeout="20s", security=security) as client:
         return len(client.scheduler_info()["workers"])
 
 

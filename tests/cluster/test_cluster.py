@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.cluster import (
-    PACKAGE_KEY,
-    ResultRejected,
-    parse_cluster,
-    result_from_json,
-    worker_command,
-)
+from autograder.cluster.coordinator import parse_cluster
+from autograder.cluster.identity import PACKAGE_KEY, WorkerMismatch
+from autograder.cluster.tasks import bundle_archive, grade_task, unpacked_bundle
+from autograder.cluster.validation import ResultRejected, result_from_json
+from autograder.cluster.worker_host import worker_command
 from autograder.errors import AutograderError
 from autograder.grading.bundle import load_bundle
 from autograder.grading.results import GradingResult
@@ -118,7 +116,7 @@ def test_worker_command_wraps_dask_worker_with_one_thread_per_process():
     )
     assert cmd[1:5] == ["-m", "dask", "worker", "tls://10.0.0.1:8786"]
     assert cmd[cmd.index("--nworkers") + 1] == "3" and cmd[cmd.index("--nthreads") + 1] == "1"
-    assert cmd[cmd.index("--preload") + 1] == "autograder.cluster"
+    assert cmd[cmd.index("--preload") + 1] == "autograder.cluster.worker_host"
     assert cmd[cmd.index("--tls-ca-file") + 1] == "ca.pem" and "--tls-cert" not in cmd
 
 
@@ -219,8 +217,6 @@ def test_the_shipped_bundle_unpacks_to_itself_and_a_tampered_one_is_refused(cour
     import io
     import tarfile
 
-    from autograder.cluster import WorkerMismatch, bundle_archive, unpacked_bundle
-
     bundle = load_bundle(course_with_bundle / "dist" / "hw01")
     archive = bundle_archive(bundle)
     assert archive == bundle_archive(bundle)  # one bundle, one archive: one cache entry
@@ -244,8 +240,6 @@ def test_the_shipped_bundle_unpacks_to_itself_and_a_tampered_one_is_refused(cour
 
 
 def test_a_worker_with_other_autograder_code_refuses_the_task(course_with_bundle):
-    from autograder.cluster import WorkerMismatch, bundle_archive, grade_task
-
     bundle = load_bundle(course_with_bundle / "dist" / "hw01")
     with pytest.raises(WorkerMismatch, match="install the same version"):
         grade_task(
