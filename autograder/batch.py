@@ -73,7 +73,7 @@ def grade_batch(
 ) -> BatchReport:
     """Grade `submissions` with up to `jobs` sandboxes at a time (forks of the warm pool
     unless `pool` is False or `backend` names a cold one). On several machines:
-    autograder.cluster.grade_on_cluster."""
+    autograder.cluster.coordinator.grade_on_cluster."""
     report = BatchReport()
     stop = threading.Event()
     todo = list(submissions)
