@@ -3,8 +3,9 @@ against proxies in this (trusted) process, and score them.
 
     read_code_cells -> WorkerSession.start -> run_test_file for each question -> GradingResult
 
-The test files are the bundle's, parsed by otter's own loader; tests carried in the
-notebook's metadata are never read. The test source never enters the worker.
+The test files are the bundle's, parsed by otter's own loader (exception or OK format; OK
+cases run through ok_format.py); tests carried in the notebook's metadata are never read.
+The test source never enters the worker.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from otter.test_files.exception_test import ExceptionTestFile
+from otter.test_files import create_test_file
+from otter.test_files.abstract_test import TestFile
 
 from autograder.errors import ConfigError
 from autograder.grading import cpu_clock
 from autograder.grading.bundle import Bundle
 from autograder.grading.limits import Limits
+from autograder.grading.ok_format import run_ok_case
 from autograder.grading.proxy import (
     CellReport,
     StudentError,
@@ -156,15 +159,19 @@ def _shown(value: Any) -> str:
     return _safe_text(repr(value))[:40]
 
 
-def load_test_files(bundle: Bundle) -> list[ExceptionTestFile]:
+def load_test_files(bundle: Bundle) -> list[TestFile]:
     """The bundle's test files, in question order (instructor code, trusted)."""
-    files = []
-    for path in bundle.test_files():
-        try:
-            files.append(ExceptionTestFile.from_file(str(path)))
-        except Exception as exc:
-            raise ConfigError(f"{path}: cannot load test file ({exc})") from exc
-    return files
+    return [load_test_file(path) for path in bundle.test_files()]
+
+
+def load_test_file(path: Path) -> TestFile:
+    """One otter test file, exception or OK format (its `OK_FORMAT` says), by otter's loader.
+    Only ever a bundle's or otter assign's output: loading runs the file."""
+    try:
+        return create_test_file(str(path), None)
+    except Exception as exc:  # otter's loader asserts and raises assorted types
+        reason = str(exc) or type(exc).__name__
+        raise ConfigError(f"{path.name}: cannot load otter test file ({reason})") from None
 
 
 # ---------------------------------------------------------------- the worker
@@ -224,6 +231,10 @@ class WorkerSession:
         argv += ["--fd-in", str(request_r), "--fd-out", str(reply_w)]
         argv += ["--cell-seconds", str(self.limits.cell_seconds)]
         argv += ["--output-kb", str(self.limits.output_kb)]
+        if self.bundle.seed is not None:
+            argv += ["--seed", str(self.bundle.seed)]
+            if self.bundle.seed_variable is not None:
+                argv += ["--seed-variable", self.bundle.seed_variable]
         try:
             sandbox = Sandbox(self.limits, self.backend_wanted)
             self.backend, self.warning = sandbox.backend, sandbox.warning
@@ -321,9 +332,13 @@ def run_case(session: WorkerSession, question: str, case: Any, limits: Limits) -
     client.deadline = time.monotonic() + limits.test_seconds
     try:
         with cpu_clock.measuring(client.process):
-            case.body.call_func(env)
-        passed = client.lost is None  # a test that swallowed WorkerLost still fails
-        hint = "" if client.lost is None else lost_hint(client.lost, limits)
+            if isinstance(case.body, str):  # an OK-format (doctest) case
+                passed, hint = run_ok_case(case.body, env, case.name, bool(case.hidden))
+            else:
+                case.body.call_func(env)
+                passed = True
+        passed = passed and client.lost is None  # a test that swallowed WorkerLost still fails
+        hint = hint if client.lost is None else lost_hint(client.lost, limits)
     except WorkerLost as exc:
         hint = lost_hint(exc, limits)
     except StudentError as exc:
@@ -378,9 +393,7 @@ def case_record(question: str, case: Any, passed: bool, hint: str) -> TestRecord
     )
 
 
-def run_test_file(
-    session: WorkerSession, test_file: ExceptionTestFile, limits: Limits
-) -> list[TestRecord]:
+def run_test_file(session: WorkerSession, test_file: TestFile, limits: Limits) -> list[TestRecord]:
     records = [run_case(session, test_file.name, c, limits) for c in test_file.test_cases]
     if test_file.all_or_nothing and not all(r.passed for r in records):
         records = [replace(r, score=0.0) for r in records]
