@@ -42,6 +42,8 @@ from autograder.grading.proxy import (
     StudentNamespace,
     WorkerClient,
     WorkerLost,
+    remote_isinstance,
+    remote_type,
 )
 from autograder.grading.results import (
     HIDDEN_FAILED,
@@ -168,10 +170,16 @@ def load_test_file(path: Path) -> TestFile:
     """One otter test file, exception or OK format (its `OK_FORMAT` says), by otter's loader.
     Only ever a bundle's or otter assign's output: loading runs the file."""
     try:
-        return create_test_file(str(path), None)
+        test_file = create_test_file(str(path), None)
     except Exception as exc:  # otter's loader asserts and raises assorted types
         reason = str(exc) or type(exc).__name__
         raise ConfigError(f"{path.name}: cannot load otter test file ({reason})") from None
+    for case in test_file.test_cases:  # exception tests: type queries that know proxies
+        test_globals = getattr(getattr(case.body, "test_func", None), "__globals__", None)
+        if isinstance(test_globals, dict):
+            test_globals.setdefault("type", remote_type)
+            test_globals.setdefault("isinstance", remote_isinstance)
+    return test_file
 
 
 # ---------------------------------------------------------------- the worker

@@ -21,7 +21,7 @@ from otter.test_files import test_case
 
 OK_FORMAT = False
 name = "q1"
-points = 4
+points = 5
 
 @test_case(points=1, hidden=True)
 def test_values(np, z):
@@ -38,6 +38,11 @@ def test_seeded_each_cell(np, r1, r2):
 @test_case(points=1, hidden=False)
 def test_stats_is_the_students(stats):
     assert stats == [1, 2]
+
+@test_case(points=1, hidden=False)
+def test_type_of_a_students_object(pd, s):
+    assert type(s) == pd.Series and isinstance(s, pd.Series)
+    assert not isinstance(s, (int, pd.DataFrame))
 """
 
 EXCEPTION_NAMES = [
@@ -45,6 +50,7 @@ EXCEPTION_NAMES = [
     "test_math",
     "test_seeded_each_cell",
     "test_stats_is_the_students",
+    "test_type_of_a_students_object",
 ]
 
 OK_CASES = {
@@ -125,6 +131,10 @@ def test_a_module_parameter_is_the_trusted_module_even_if_the_notebook_patched_i
 
 def test_a_common_variable_name_stays_the_students_when_it_holds_data(graded):
     assert graded["test_stats_is_the_students"].passed
+
+
+def test_type_queries_in_exception_tests_answer_from_the_type_name(graded):
+    assert graded["test_type_of_a_students_object"].passed
 
 
 def test_the_seed_is_set_before_every_cell(graded):
