@@ -43,11 +43,13 @@ LIMITS_FILE = "limits.json"  # optional, beside the master: the homework's limit
 
 
 class ReleaseRefused(AutograderError):
-    """The release failed a check; `problems` lists every reason."""
+    """The release failed a check; `problems` lists every reason (and `report` what the
+    checks measured, when they got that far)."""
 
-    def __init__(self, message: str, problems: list[str]):
+    def __init__(self, message: str, problems: list[str], report: ReleaseReport | None = None):
         super().__init__(message)
         self.problems = problems
+        self.report = report
 
 
 @dataclass
@@ -93,11 +95,16 @@ def build(course: Course, assignment: str, out: Path) -> tuple[Path, Path, Path]
     return student_dir, bundle_dir, otter_out / "autograder" / f"{assignment}.ipynb"
 
 
-def release(course: Course, assignment: str, *, backend: str = "auto") -> ReleaseReport:
-    """Build, check, and publish; raises ReleaseRefused without touching the old release."""
+def release(
+    course: Course, assignment: str, *, backend: str = "auto", work: Path | None = None
+) -> ReleaseReport:
+    """Build, check, and publish; raises ReleaseRefused without touching the old release.
+    The build happens in a temporary folder, or in `work` (kept, e.g. for tests)."""
     component = course.component(assignment)
-    with tempfile.TemporaryDirectory(prefix=f"release-{assignment}-") as tmp:
-        student_dir, bundle_dir, solution_nb = build(course, assignment, Path(tmp))
+    with contextlib.ExitStack() as stack:
+        if work is None:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="release-")))
+        student_dir, bundle_dir, solution_nb = build(course, assignment, work)
         policy, explicit = limit_settings(course, assignment)
         bundle = _rewrite(load_bundle(bundle_dir), limits=explicit)
         report = ReleaseReport(assignment, student_dir, bundle_dir, dict(bundle.questions))
@@ -109,7 +116,9 @@ def release(course: Course, assignment: str, *, backend: str = "auto") -> Releas
                 bundle, solution_nb, student_dir / bundle.notebook, report, backend
             )
         if problems:
-            raise ReleaseRefused(f"{assignment}: release refused, nothing published", problems)
+            raise ReleaseRefused(
+                f"{assignment}: release refused, nothing published", problems, report
+            )
         bundle = _rewrite(
             bundle,
             limits={**policy.derive(report.solution_cells, report.solution_seconds), **explicit},

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from otter.test_files import create_test_file
 from otter.test_files.abstract_test import TestFile
+from otter.test_files.exception_test import ExceptionTestFile
+from otter.test_files.ok_test import OKTestFile
 
 from autograder.errors import ConfigError
 from autograder.grading import cpu_clock
@@ -167,10 +168,15 @@ def load_test_files(bundle: Bundle) -> list[TestFile]:
 
 
 def load_test_file(path: Path) -> TestFile:
-    """One otter test file, exception or OK format (its `OK_FORMAT` says), by otter's loader.
-    Only ever a bundle's or otter assign's output: loading runs the file."""
+    """One otter test file by otter's own loaders: OK format where the file sets
+    `OK_FORMAT = True`, exception format otherwise (also when it does not say, as files
+    written before otter required the flag). Only ever a bundle's or otter assign's output:
+    loading runs the file."""
     try:
-        test_file = create_test_file(str(path), None)
+        env: dict[str, Any] = {}
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), env)
+        loader = OKTestFile if env.get("OK_FORMAT") is True else ExceptionTestFile
+        test_file = loader.from_file(str(path))
     except Exception as exc:  # otter's loader asserts and raises assorted types
         reason = str(exc) or type(exc).__name__
         raise ConfigError(f"{path.name}: cannot load otter test file ({reason})") from None

@@ -1,0 +1,77 @@
+"""Real otter-format masters, released as they are, score what `otter run` scores: the
+solution the maximum, the blank notebook what otter gives it (0 for every master release
+accepts), and a partial submission exactly otter's recorded score."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from .conftest import MASTERS, NAMES, compat_of
+
+REFUSED = {  # masters whose blank notebook passes a case under otter too: release says so
+    name for name in NAMES if compat_of(name)["otter_run"]["blank"] != 0
+}
+
+
+def test_the_suite_covers_what_foreign_masters_use():
+    assert len(NAMES) >= 6, NAMES
+    covers = " | ".join(c for name in NAMES for c in compat_of(name)["covers"])
+    for feature in (
+        "OK format",
+        "exception format",
+        "tests in metadata",
+        "files: true",
+        "generate seed",
+        "seed_variable",
+        "4.2",
+        "4.4",
+        "4.5",
+    ):
+        assert feature in covers, feature
+    minors = {nbformat.read(MASTERS / n / f"{n}.ipynb", as_version=4).nbformat_minor for n in NAMES}
+    assert {2, 4, 5} <= minors
+    for name in NAMES:
+        assert (MASTERS / name / "LICENSE").is_file() and (MASTERS / name / "SOURCE.md").is_file()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_master_releases_unless_its_blank_notebook_scores(master_outcome, name):
+    outcome = master_outcome(name)
+    if name in REFUSED:
+        assert outcome.refused is not None
+        assert any("the blank notebook scores" in p for p in outcome.refused.problems)
+    else:
+        assert outcome.refused is None, outcome.refused and outcome.refused.problems
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_otter_solution_scores_the_maximum(master_outcome, name):
+    outcome = master_outcome(name)
+    assert outcome.solution == outcome.bundle.max_points == outcome.otter["solution"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_blank_notebook_scores_what_otter_gives_it(master_outcome, name):
+    outcome = master_outcome(name)
+    assert outcome.blank == outcome.otter["blank"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_partial_submission_scores_exactly_what_otter_run_scored(master_outcome, name):
+    outcome = master_outcome(name)
+    failing = [(t.name, t.output) for t in outcome.partial.tests if not t.passed]
+    otter_score = pytest.approx(outcome.otter["partial"], abs=1e-5)  # otter rounds to 5 places
+    assert outcome.partial.score == otter_score, failing
+    assert 0 < outcome.partial.score < outcome.bundle.max_points
+
+
+def test_tests_kept_in_metadata_travel_in_the_bundle_not_the_student_notebook(master_outcome):
+    outcome = master_outcome("tutorial_demo")
+    released = outcome.bundle.root.parent.parent / "assignments" / "tutorial_demo"
+    student = json.loads((released / "tutorial_demo.ipynb").read_text(encoding="utf-8"))
+    assert "tests" not in student["metadata"].get("otter", {})
+    assert student["nbformat_minor"] == 5
+    assert sorted(p.name for p in outcome.bundle.tests_dir.iterdir()) == ["q1.py", "q2.py", "q3.py"]
