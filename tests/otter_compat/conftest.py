@@ -1,5 +1,5 @@
 """Real otter-format masters (tests/fixtures/otter_masters/, each with its SOURCE.md) in a
-course of their own: one component per master, worth what `otter run` gave its solution.
+course of their own: one component per master, worth the maximum `otter run` reported.
 Each master is built once per session and each submission graded once."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def compat_course(tmp_path_factory) -> Course:
     components = []
     for name in NAMES:
         shutil.copytree(MASTERS / name, root / "solutions" / name)
-        points = compat_of(name)["otter_run"]["solution"]
+        points = compat_of(name)["otter_run"]["max"]
         components.append(dict(id=name, title=name, max_points=points, deadline=None))
     total = sum(c["max_points"] for c in components)
     text = COURSE_CONFIG.format(components=components, total=total)

@@ -36,7 +36,7 @@ def apply_edits(notebook: nbformat.NotebookNode, edits: list[list[str]]) -> nbfo
     return notebook
 
 
-def otter_score(zip_path: Path, notebook: Path, out: Path) -> float:
+def otter_score(zip_path: Path, notebook: Path, out: Path) -> tuple[float, float]:
     out.mkdir()
     subprocess.run(
         [str(OTTER), "run", "-a", str(zip_path), "-o", str(out), str(notebook)],
@@ -44,7 +44,8 @@ def otter_score(zip_path: Path, notebook: Path, out: Path) -> float:
         capture_output=True,
     )
     results = json.loads((out / "results.json").read_text())
-    return float(sum(t.get("score") or 0 for t in results["tests"]))
+    score = float(sum(t.get("score") or 0 for t in results["tests"]))
+    return score, float(sum(t.get("max_score") or 0 for t in results["tests"]))
 
 
 def record(name: str) -> dict:
@@ -68,11 +69,13 @@ def record(name: str) -> dict:
         edited = apply_edits(nbformat.read(solution, as_version=4), compat["partial_edits"])
         nbformat.write(edited, partial)
         blank = work / "out" / "student" / f"{name}.ipynb"
+        solution_score, maximum = otter_score(zip_path, solution, Path(tmp) / "r-solution")
         compat["otter_run"] = {
             "otter_version": __import__("otter").__version__,
-            "solution": otter_score(zip_path, solution, Path(tmp) / "r-solution"),
-            "blank": otter_score(zip_path, blank, Path(tmp) / "r-blank"),
-            "partial": otter_score(zip_path, partial, Path(tmp) / "r-partial"),
+            "max": maximum,
+            "solution": solution_score,
+            "blank": otter_score(zip_path, blank, Path(tmp) / "r-blank")[0],
+            "partial": otter_score(zip_path, partial, Path(tmp) / "r-partial")[0],
         }
     compat_path.write_text(json.dumps(compat, indent=2, ensure_ascii=False) + "\n")
     return compat

@@ -1,6 +1,8 @@
 """Real otter-format masters, released as they are, score what `otter run` scores: the
-solution the maximum, the blank notebook what otter gives it (0 for every master release
-accepts), and a partial submission exactly otter's recorded score."""
+solution the maximum (or what otter gives it, where even otter's own solution fails a case),
+the blank notebook 0 (or otter's score, where a case passes on it), and a partial
+submission exactly otter's recorded score. Release refuses the masters that do not score
+max / 0 under otter either, saying why."""
 
 from __future__ import annotations
 
@@ -11,8 +13,12 @@ import pytest
 
 from .conftest import MASTERS, NAMES, compat_of
 
-REFUSED = {  # masters whose blank notebook passes a case under otter too: release says so
-    name for name in NAMES if compat_of(name)["otter_run"]["blank"] != 0
+# masters whose blank notebook passes a case under otter too, or whose solution fails one
+BLANK_SCORES = {name for name in NAMES if compat_of(name)["otter_run"]["blank"] != 0}
+SOLUTION_FAILS = {
+    name
+    for name in NAMES
+    if compat_of(name)["otter_run"]["solution"] != compat_of(name)["otter_run"]["max"]
 }
 
 
@@ -40,17 +46,20 @@ def test_the_suite_covers_what_foreign_masters_use():
 @pytest.mark.parametrize("name", NAMES)
 def test_a_master_releases_unless_its_blank_notebook_scores(master_outcome, name):
     outcome = master_outcome(name)
-    if name in REFUSED:
+    if name in BLANK_SCORES | SOLUTION_FAILS:
         assert outcome.refused is not None
-        assert any("the blank notebook scores" in p for p in outcome.refused.problems)
+        problems = " | ".join(outcome.refused.problems)
+        assert ("the blank notebook scores" in problems) == (name in BLANK_SCORES), problems
+        assert ("the solution scores" in problems) == (name in SOLUTION_FAILS), problems
     else:
         assert outcome.refused is None, outcome.refused and outcome.refused.problems
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_the_otter_solution_scores_the_maximum(master_outcome, name):
+def test_the_otter_solution_scores_what_otter_gives_it(master_outcome, name):
     outcome = master_outcome(name)
-    assert outcome.solution == outcome.bundle.max_points == outcome.otter["solution"]
+    assert outcome.bundle.max_points == outcome.otter["max"]
+    assert outcome.solution == outcome.otter["solution"]
 
 
 @pytest.mark.parametrize("name", NAMES)
