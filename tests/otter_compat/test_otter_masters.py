@@ -7,6 +7,7 @@ max / 0 under otter either, saying why."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import nbformat
 import pytest
@@ -78,9 +79,26 @@ def test_a_partial_submission_scores_exactly_what_otter_run_scored(master_outcom
 
 
 def test_tests_kept_in_metadata_travel_in_the_bundle_not_the_student_notebook(master_outcome):
-    outcome = master_outcome("tutorial_demo")
-    released = outcome.bundle.root.parent.parent / "assignments" / "tutorial_demo"
-    student = json.loads((released / "tutorial_demo.ipynb").read_text(encoding="utf-8"))
+    outcome = master_outcome("full_example_v1")  # nbformat 4.4, otter's default: metadata tests
+    released = outcome.bundle.root.parent.parent / "assignments" / "full_example_v1"
+    student = json.loads((released / "full_example_v1.ipynb").read_text(encoding="utf-8"))
     assert "tests" not in student["metadata"].get("otter", {})
-    assert student["nbformat_minor"] == 5
-    assert sorted(p.name for p in outcome.bundle.tests_dir.iterdir()) == ["q1.py", "q2.py", "q3.py"]
+    assert student["nbformat_minor"] == 5 and all("id" in c for c in student["cells"])
+    assert [p.name for p in sorted(outcome.bundle.tests_dir.iterdir())] == [
+        "q1.py",
+        "q4.py",
+        "q5.py",
+        "q6.py",
+    ]
+    assert (outcome.bundle.seed, outcome.bundle.seed_variable) == (42, "rng_seed")
+
+
+def test_a_master_otter_cannot_assign_is_one_line_and_exit_1(compat_course, tmp_path, cli):
+    root = tmp_path / "course"
+    shutil.copytree(compat_course.root, root, ignore=shutil.ignore_patterns("dist", "assignments"))
+    (root / "solutions" / "exception_example" / "assignment_config.yml").unlink()
+    done = cli(root, "release", "exception_example")
+    assert done.returncode == 1, done.stderr
+    first, *rest = done.stderr.strip().splitlines()
+    assert first.startswith("error: ") and "otter assign failed" in first, done.stderr
+    assert "Traceback" not in done.stderr and len(rest) <= 6
