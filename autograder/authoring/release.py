@@ -3,8 +3,10 @@
 
 Steps, in order; any check that fails refuses the release and publishes nothing:
   1. otter assign builds the student notebook, public tests and full test files
-  2. the student folder is normalised (deterministic cell ids, no outputs, no test metadata)
-  3. the bundle is assembled (all test files, data files, bundle.json)
+  2. the student folder is normalised (nbformat 4.5, deterministic cell ids, no outputs, no
+     test metadata)
+  3. the bundle is assembled (all test files, from autograder/tests/ or from the autograder
+     notebook's metadata where otter keeps them by default; data files; otter's seed; bundle.json)
   4. points of the tests add up to the component's maximum in course_config.py
   5. no solution line and no hidden-test line appears in any student file
   6. the solution notebook scores exactly the maximum, the blank student notebook 0
@@ -18,6 +20,8 @@ import contextlib
 import hashlib
 import io
 import json
+import pprint
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -31,17 +35,21 @@ from autograder.course.config import Course
 from autograder.errors import AutograderError, ConfigError
 from autograder.grading.bundle import Bundle, describe_time_limits, load_bundle, write_bundle_json
 from autograder.grading.limits import LimitPolicy
+from autograder.grading.notebook import load_test_file
 
 OTTER_ARTIFACTS = {".zip"}  # otter's own autograder zip is not ours to ship
+TEST_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,99}")  # a question's test file is <name>.py
 LIMITS_FILE = "limits.json"  # optional, beside the master: the homework's limit settings
 
 
 class ReleaseRefused(AutograderError):
-    """The release failed a check; `problems` lists every reason."""
+    """The release failed a check; `problems` lists every reason (and `report` what the
+    checks measured, when they got that far)."""
 
-    def __init__(self, message: str, problems: list[str]):
+    def __init__(self, message: str, problems: list[str], report: ReleaseReport | None = None):
         super().__init__(message)
         self.problems = problems
+        self.report = report
 
 
 @dataclass
@@ -78,15 +86,25 @@ def build(course: Course, assignment: str, out: Path) -> tuple[Path, Path, Path]
     notebook = student_dir / f"{assignment}.ipynb"
     _normalise(notebook, assignment)
     bundle_dir = out / "bundle"
-    _assemble_bundle(otter_out / "autograder", student_dir, bundle_dir, assignment)
+    try:
+        _assemble_bundle(otter_out / "autograder", student_dir, bundle_dir, assignment)
+    except ConfigError as exc:  # a test otter wrote that we cannot load
+        raise ReleaseRefused(
+            f"{assignment}: release refused, nothing published", [str(exc)]
+        ) from None
     return student_dir, bundle_dir, otter_out / "autograder" / f"{assignment}.ipynb"
 
 
-def release(course: Course, assignment: str, *, backend: str = "auto") -> ReleaseReport:
-    """Build, check, and publish; raises ReleaseRefused without touching the old release."""
+def release(
+    course: Course, assignment: str, *, backend: str = "auto", work: Path | None = None
+) -> ReleaseReport:
+    """Build, check, and publish; raises ReleaseRefused without touching the old release.
+    The build happens in a temporary folder, or in `work` (kept, e.g. for tests)."""
     component = course.component(assignment)
-    with tempfile.TemporaryDirectory(prefix=f"release-{assignment}-") as tmp:
-        student_dir, bundle_dir, solution_nb = build(course, assignment, Path(tmp))
+    with contextlib.ExitStack() as stack:
+        if work is None:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="release-")))
+        student_dir, bundle_dir, solution_nb = build(course, assignment, work)
         policy, explicit = limit_settings(course, assignment)
         bundle = _rewrite(load_bundle(bundle_dir), limits=explicit)
         report = ReleaseReport(assignment, student_dir, bundle_dir, dict(bundle.questions))
@@ -98,7 +116,9 @@ def release(course: Course, assignment: str, *, backend: str = "auto") -> Releas
                 bundle, solution_nb, student_dir / bundle.notebook, report, backend
             )
         if problems:
-            raise ReleaseRefused(f"{assignment}: release refused, nothing published", problems)
+            raise ReleaseRefused(
+                f"{assignment}: release refused, nothing published", problems, report
+            )
         bundle = _rewrite(
             bundle,
             limits={**policy.derive(report.solution_cells, report.solution_seconds), **explicit},
@@ -144,7 +164,12 @@ def _rewrite(bundle: Bundle, **extra) -> Bundle:
         notebook=bundle.notebook,
         max_points=bundle.max_points,
         questions=bundle.questions,
-        **{"limits": None, "reference": bundle.reference or None, **extra},
+        **{
+            "limits": None,
+            "reference": bundle.reference or None,
+            "seed": bundle.seed_settings(),
+            **extra,
+        },
     )
 
 
@@ -163,25 +188,37 @@ def _otter_assign(master: Path, out: Path) -> None:
 
 
 def _normalise(notebook: Path, assignment: str) -> None:
-    """Deterministic cell ids and no outputs, so a re-release of the same master is byte-identical."""
+    """nbformat 4.5 with deterministic cell ids and no outputs, so a re-release of the same
+    master is byte-identical. Masters saved before 4.5 are upgraded first: cell ids exist
+    only from 4.5 on."""
     nb = nbformat.read(notebook, as_version=4)
+    if nb.nbformat_minor < 5:
+        nb = nbformat.v4.upgrade(nb, from_version=4, from_minor=nb.nbformat_minor)
     for index, cell in enumerate(nb.cells):
         digest = hashlib.sha256(f"{assignment}:{index}:{cell.source}".encode()).hexdigest()
         cell.id = f"{assignment}-{index:03d}-{digest[:8]}"
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     nb.metadata.get("otter", {}).pop("tests", None)  # tests travel in the bundle only
-    nbformat.validate(nb)
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as exc:
+        reason = str(exc.message).splitlines()[0][:200]
+        raise ReleaseRefused(
+            f"{assignment}: the student notebook otter built is not a valid notebook",
+            [reason],
+        ) from None
     nbformat.write(nb, notebook)
 
 
 def _assemble_bundle(
     autograder_dir: Path, student_dir: Path, bundle_dir: Path, assignment: str
 ) -> None:
-    from otter.test_files.exception_test import ExceptionTestFile
-
     tests = bundle_dir / "tests"
-    shutil.copytree(autograder_dir / "tests", tests)
+    if (autograder_dir / "tests").is_dir():  # `tests: files: true`
+        shutil.copytree(autograder_dir / "tests", tests)
+    else:  # otter's default: in the metadata of the autograder notebook (instructor output)
+        write_metadata_tests(autograder_dir / f"{assignment}.ipynb", tests)
     files = bundle_dir / "files"
     files.mkdir()
     for path in sorted(student_dir.rglob("*")):
@@ -191,7 +228,9 @@ def _assemble_bundle(
             shutil.copy2(path, files / rel)
     questions: dict[str, float] = {}
     for test_file in sorted(tests.glob("*.py")):
-        parsed = ExceptionTestFile.from_file(str(test_file))
+        parsed = load_test_file(test_file)
+        if f"{parsed.name}.py" != test_file.name:
+            raise ConfigError(f"{test_file.name}: names question {parsed.name!r}, not its file")
         questions[parsed.name] = float(sum(tc.points or 0 for tc in parsed.test_cases))
     questions = dict(sorted(questions.items(), key=lambda item: _question_order(item[0])))
     write_bundle_json(
@@ -200,7 +239,48 @@ def _assemble_bundle(
         notebook=f"{assignment}.ipynb",
         max_points=sum(questions.values()),
         questions=questions,
+        seed=otter_seed(autograder_dir / "otter_config.json"),
     )
+
+
+def write_metadata_tests(autograder_notebook: Path, tests: Path) -> None:
+    """Write the tests otter keeps in `metadata.otter.tests` of the autograder notebook as
+    test files, one per question: OK-format specs as otter's own `test = {...}` files,
+    exception-format tests as the source otter stored."""
+    meta = nbformat.read(autograder_notebook, as_version=4).metadata.get("otter", {})
+    specs = meta.get("tests") or {}
+    if not isinstance(specs, dict):
+        raise ConfigError(f"{autograder_notebook.name}: metadata.otter.tests is not a mapping")
+    tests.mkdir(parents=True)
+    ok_format = meta.get("OK_FORMAT", True) is not False
+    for name, spec in specs.items():
+        if not isinstance(name, str) or not TEST_NAME.fullmatch(name):
+            raise ConfigError(f"{autograder_notebook.name}: test name {name!r} is not a file name")
+        if ok_format and isinstance(spec, dict):
+            text = f"OK_FORMAT = True\n\ntest = {pprint.pformat(spec, sort_dicts=False)}\n"
+        elif not ok_format and isinstance(spec, str):
+            text = spec
+        else:
+            kind = "an OK-format spec" if ok_format else "exception-test source"
+            raise ConfigError(f"{autograder_notebook.name}: the test {name!r} is not {kind}")
+        (tests / f"{name}.py").write_text(text, encoding="utf-8")
+
+
+def otter_seed(config_path: Path) -> dict | None:
+    """otter's `generate: seed` (and `seed_variable`) from the otter_config.json otter assign
+    wrote, as bundle.json keeps it; None when the assignment sets no seed."""
+    if not config_path.is_file():
+        return None
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{config_path.name}: not readable JSON ({exc})") from None
+    seed, variable = config.get("seed"), config.get("seed_variable")
+    if seed is None:
+        return None
+    if type(seed) is not int or (variable is not None and not str(variable).isidentifier()):
+        raise ConfigError(f"{config_path.name}: seed {seed!r} / seed_variable {variable!r}")
+    return {"value": seed, "variable": variable}
 
 
 def _question_order(name: str) -> tuple:

@@ -4,7 +4,7 @@ Layout of a bundle directory (built by `autograder release`, read by the grader)
 
     bundle.json          assignment id, version, notebook name, question points, limit overrides,
                          and the reference solution's times the time limits were derived from
-    tests/<question>.py  otter exception-format test files (public and hidden cases)
+    tests/<question>.py  otter test files, exception or OK format (public and hidden cases)
     files/               data files the notebook needs; copied next to it in the sandbox
 
 The bundle never enters the sandbox: only `files/` is copied into the working copy.
@@ -35,6 +35,9 @@ class Bundle:
     limits: Limits = field(default_factory=Limits)
     # {"cell_seconds": [per code cell], "notebook_seconds": s, "policy": {...}} from release
     reference: dict[str, Any] = field(default_factory=dict)
+    # otter's `generate: seed`: set before every code cell (numpy + random, or seed_variable)
+    seed: int | None = None
+    seed_variable: str | None = None
 
     @property
     def tests_dir(self) -> Path:
@@ -43,6 +46,12 @@ class Bundle:
     @property
     def files_dir(self) -> Path:
         return self.root / "files"
+
+    def seed_settings(self) -> dict[str, Any] | None:
+        """The seed as bundle.json keeps it."""
+        if self.seed is None:
+            return None
+        return {"value": self.seed, "variable": self.seed_variable}
 
     def test_files(self) -> list[Path]:
         """Test files in question order."""
@@ -71,6 +80,7 @@ def write_bundle_json(
     questions: dict[str, float],
     limits: dict[str, Any] | None = None,
     reference: dict[str, Any] | None = None,
+    seed: dict[str, Any] | None = None,
 ) -> Bundle:
     """Write bundle.json for a bundle whose tests/ and files/ are already in place."""
     Limits().with_overrides(limits)  # refuse bad overrides at release time, not grading time
@@ -84,6 +94,8 @@ def write_bundle_json(
         "limits": limits or {},
         "reference": reference or {},
     }
+    if seed is not None:  # only when otter set one, so older bundles read the same
+        meta["seed"] = seed
     (root / "bundle.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return load_bundle(root)
 
@@ -108,6 +120,7 @@ def load_bundle(root: Path) -> Bundle:
         questions={str(k): float(v) for k, v in meta["questions"].items()},
         limits=Limits().with_overrides(meta.get("limits")),
         reference=meta.get("reference") or {},
+        **_seed(meta.get("seed"), meta_path),
     )
     missing = [p.name for p in bundle.test_files() if not p.is_file()]
     if missing:
@@ -115,6 +128,15 @@ def load_bundle(root: Path) -> Bundle:
     if content_version(root) != bundle.version:
         raise ConfigError(f"{root}: bundle contents do not match its version (edited by hand?)")
     return bundle
+
+
+def _seed(raw: Any, meta_path: Path) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    value, variable = (raw.get("value"), raw.get("variable")) if isinstance(raw, dict) else (0, 0)
+    if type(value) is not int or not (variable is None or str(variable).isidentifier()):
+        raise ConfigError(f"{meta_path}: bad seed {raw!r}")
+    return {"seed": value, "seed_variable": variable}
 
 
 def describe_time_limits(bundle: Bundle) -> str:

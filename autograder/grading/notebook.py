@@ -3,8 +3,9 @@ against proxies in this (trusted) process, and score them.
 
     read_code_cells -> WorkerSession.start -> run_test_file for each question -> GradingResult
 
-The test files are the bundle's, parsed by otter's own loader; tests carried in the
-notebook's metadata are never read. The test source never enters the worker.
+The test files are the bundle's, parsed by otter's own loader (exception or OK format; OK
+cases run through ok_format.py); tests carried in the notebook's metadata are never read.
+The test source never enters the worker.
 """
 
 from __future__ import annotations
@@ -27,18 +28,23 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from otter.test_files.abstract_test import TestFile
 from otter.test_files.exception_test import ExceptionTestFile
+from otter.test_files.ok_test import OKTestFile
 
 from autograder.errors import ConfigError
 from autograder.grading import cpu_clock
 from autograder.grading.bundle import Bundle
 from autograder.grading.limits import Limits
+from autograder.grading.ok_format import run_ok_case
 from autograder.grading.proxy import (
     CellReport,
     StudentError,
     StudentNamespace,
     WorkerClient,
     WorkerLost,
+    remote_isinstance,
+    remote_type,
 )
 from autograder.grading.results import (
     HIDDEN_FAILED,
@@ -156,15 +162,30 @@ def _shown(value: Any) -> str:
     return _safe_text(repr(value))[:40]
 
 
-def load_test_files(bundle: Bundle) -> list[ExceptionTestFile]:
+def load_test_files(bundle: Bundle) -> list[TestFile]:
     """The bundle's test files, in question order (instructor code, trusted)."""
-    files = []
-    for path in bundle.test_files():
-        try:
-            files.append(ExceptionTestFile.from_file(str(path)))
-        except Exception as exc:
-            raise ConfigError(f"{path}: cannot load test file ({exc})") from exc
-    return files
+    return [load_test_file(path) for path in bundle.test_files()]
+
+
+def load_test_file(path: Path) -> TestFile:
+    """One otter test file by otter's own loaders: OK format where the file sets
+    `OK_FORMAT = True`, exception format otherwise (also when it does not say, as files
+    written before otter required the flag). Only ever a bundle's or otter assign's output:
+    loading runs the file."""
+    try:
+        env: dict[str, Any] = {}
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), env)
+        loader = OKTestFile if env.get("OK_FORMAT") is True else ExceptionTestFile
+        test_file = loader.from_file(str(path))
+    except Exception as exc:  # otter's loader asserts and raises assorted types
+        reason = str(exc) or type(exc).__name__
+        raise ConfigError(f"{path.name}: cannot load otter test file ({reason})") from None
+    for case in test_file.test_cases:  # exception tests: type queries that know proxies
+        test_globals = getattr(getattr(case.body, "test_func", None), "__globals__", None)
+        if isinstance(test_globals, dict):
+            test_globals.setdefault("type", remote_type)
+            test_globals.setdefault("isinstance", remote_isinstance)
+    return test_file
 
 
 # ---------------------------------------------------------------- the worker
@@ -224,6 +245,10 @@ class WorkerSession:
         argv += ["--fd-in", str(request_r), "--fd-out", str(reply_w)]
         argv += ["--cell-seconds", str(self.limits.cell_seconds)]
         argv += ["--output-kb", str(self.limits.output_kb)]
+        if self.bundle.seed is not None:
+            argv += ["--seed", str(self.bundle.seed)]
+            if self.bundle.seed_variable is not None:
+                argv += ["--seed-variable", self.bundle.seed_variable]
         try:
             sandbox = Sandbox(self.limits, self.backend_wanted)
             self.backend, self.warning = sandbox.backend, sandbox.warning
@@ -321,9 +346,13 @@ def run_case(session: WorkerSession, question: str, case: Any, limits: Limits) -
     client.deadline = time.monotonic() + limits.test_seconds
     try:
         with cpu_clock.measuring(client.process):
-            case.body.call_func(env)
-        passed = client.lost is None  # a test that swallowed WorkerLost still fails
-        hint = "" if client.lost is None else lost_hint(client.lost, limits)
+            if isinstance(case.body, str):  # an OK-format (doctest) case
+                passed, hint = run_ok_case(case.body, env, case.name, bool(case.hidden))
+            else:
+                case.body.call_func(env)
+                passed = True
+        passed = passed and client.lost is None  # a test that swallowed WorkerLost still fails
+        hint = hint if client.lost is None else lost_hint(client.lost, limits)
     except WorkerLost as exc:
         hint = lost_hint(exc, limits)
     except StudentError as exc:
@@ -378,9 +407,7 @@ def case_record(question: str, case: Any, passed: bool, hint: str) -> TestRecord
     )
 
 
-def run_test_file(
-    session: WorkerSession, test_file: ExceptionTestFile, limits: Limits
-) -> list[TestRecord]:
+def run_test_file(session: WorkerSession, test_file: TestFile, limits: Limits) -> list[TestRecord]:
     records = [run_case(session, test_file.name, c, limits) for c in test_file.test_cases]
     if test_file.all_or_nothing and not all(r.passed for r in records):
         records = [replace(r, score=0.0) for r in records]

@@ -60,6 +60,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cell-seconds", type=float, default=180.0)
     parser.add_argument("--output-kb", type=int, default=64)
     parser.add_argument("--preload", nargs="*", default=[], help="modules to import up front")
+    parser.add_argument("--seed", type=int, default=None, help="otter's generate: seed")
+    parser.add_argument("--seed-variable", default=None, help="otter's seed_variable")
     return parser.parse_args(argv)
 
 
@@ -117,10 +119,13 @@ def run_submission(args: argparse.Namespace) -> None:
     sys.modules["otter"] = make_otter_standin()
     shell = make_shell()
     started = time.monotonic()
-    reports = [
-        run_cell(shell, c["index"], c["source"], args.cell_seconds, args.output_kb * 1024)
-        for c in cells
-    ]
+    seed = seeder(args.seed, args.seed_variable, shell.user_ns)
+    reports = []
+    for c in cells:
+        seed(c["source"])
+        reports.append(
+            run_cell(shell, c["index"], c["source"], args.cell_seconds, args.output_kb * 1024)
+        )
     elapsed_ms = int((time.monotonic() - started) * 1000)
     channel.send({"seq": 0, "kind": "ready", "cells": reports, "ms": elapsed_ms})
     ObjectServer(shell.user_ns, channel).serve()
@@ -179,6 +184,29 @@ class ForgottenOutputs(dict):
 
 
 # ---------------------------------------------------------------- cells
+
+
+def seeder(seed: int | None, variable: str | None, namespace: dict) -> Any:
+    """What otter's `generate: seed` does before every code cell but `%%` cell magics:
+    `variable = seed` in the notebook's namespace when a seed_variable is set, else
+    numpy's and random's global seeds."""
+    if seed is None:
+        return lambda source: None
+
+    def seed_cell(source: str) -> None:
+        if source.startswith("%%"):
+            return
+        if variable is not None:
+            namespace[variable] = seed
+            return
+        import random
+
+        import numpy
+
+        numpy.random.seed(seed)
+        random.seed(seed)
+
+    return seed_cell
 
 
 class BoundedOutput(io.TextIOBase):
