@@ -70,6 +70,7 @@ def notebook_bytes(code: str, marker: str = "") -> bytes:
         "language": "python",
     }
     nb.cells = [nbformat.v4.new_code_cell(code + (f"\n# {marker}" if marker else ""))]
+    nb.cells[0].id = "cell-1"  # the same code gives the same bytes
     return nbformat.writes(nb).encode()
 
 
