@@ -109,6 +109,23 @@ def _finish(gradebook: Gradebook, job_id: int, results: Path | None, error: str 
         return job.status
 
 
+def work_once(
+    course: Course, gradebook: Gradebook, data_dir: Path, worker: str, *,
+    backend: str = "auto", bundles: dict | None = None,
+) -> str | None:  # fmt: skip
+    """Claim and grade one job; its new status, or None when the queue is empty."""
+    claimed = claim(gradebook, worker)
+    if claimed is None:
+        return None
+    try:
+        bundle = _bundle(
+            {} if bundles is None else bundles, course.root, claimed.receipt.component_id
+        )
+    except Exception as exc:  # a missing or broken bundle: the instructor's to fix, retried
+        return _finish(gradebook, claimed.job_id, None, f"bundle: {exc}")
+    return grade_claimed(course, bundle, gradebook, data_dir, claimed, backend=backend)
+
+
 def work(
     course_root: Path,
     gradebook_url: str,
@@ -126,23 +143,16 @@ def work(
     name = worker or f"pid{os.getpid()}"
     with warm_pool.running(enabled=pool):
         while not stop.is_set():
-            claimed = claim(gradebook, name)
-            if claimed is None:
+            status = work_once(course, gradebook, data_dir, name, backend=backend, bundles=bundles)
+            if status is None:
                 stop.wait(IDLE_POLL_S)
-                continue
-            try:
-                bundle = _bundle(bundles, course_root, claimed.receipt.component_id)
-            except Exception as exc:  # a missing or broken bundle: the instructor's to fix
-                _finish(gradebook, claimed.job_id, None, f"bundle: {exc}")
-                continue
-            grade_claimed(course, bundle, gradebook, data_dir, claimed, backend=backend)
     gradebook.close()
 
 
 def _bundle(cache: dict, course_root: Path, component_id: str) -> Bundle:
     # re-read when `autograder release` replaced the bundle while the server runs
     path = course_root / "dist" / component_id
-    stamp = (path / "bundle.json").stat().st_mtime
+    stamp = (path / "bundle.json").stat().st_mtime_ns
     if component_id not in cache or cache[component_id][0] != stamp:
         cache[component_id] = (stamp, load_bundle(path))
     return cache[component_id][1]

@@ -160,6 +160,7 @@ def client_for(serve_course) -> Iterator[Callable[..., object]]:
 
 def login(client, token: str):
     """Log in through the form, as a browser does (the CSRF token from the login page)."""
+    client.cookies.clear()  # a new visitor
     page = client.get("/")
     csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     return client.post("/login", data={"token": token, "csrf": csrf})
@@ -172,15 +173,13 @@ def csrf_of(client) -> str:
 
 def grade_queue(serve_course: ServeCourse) -> list[str]:
     """Run the grading loop in this process until the queue is empty; the jobs' statuses."""
-    from autograder.course.config import load_course as load
-    from autograder.grading.bundle import load_bundle
-    from autograder.serve.queue import claim, grade_claimed
+    from autograder.course.config import load_course
+    from autograder.serve.queue import work_once
 
-    course = load(serve_course.root)
+    course = load_course(serve_course.root)
     book = serve_course.gradebook()
     statuses = []
-    while (claimed := claim(book, "test")) is not None:
-        bundle = load_bundle(serve_course.root / "dist" / claimed.receipt.component_id)
-        statuses.append(grade_claimed(course, bundle, book, serve_course.data_dir, claimed))
+    while (status := work_once(course, book, serve_course.data_dir, "test")) is not None:
+        statuses.append(status)
     book.close()
     return statuses
