@@ -601,6 +601,10 @@ def serve_cmd(
         bool, typer.Option(help="Cookies only over HTTPS (set this behind the TLS proxy).")
     ] = False,
     backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
+    pool: Annotated[
+        bool,
+        typer.Option(help="Each grader forks submissions from a warm zygote; --no-pool: cold."),
+    ] = True,
 ) -> None:
     """Students log in, upload notebooks, get receipts and public results (/api/v1/, /docs)."""
     from autograder.serve.app import ServeSettings
@@ -622,7 +626,13 @@ def serve_cmd(
         )
 
     run_server(
-        serve_settings, host=host, port=port, workers=workers, backend=backend, on_ready=ready
+        serve_settings,
+        host=host,
+        port=port,
+        workers=workers,
+        backend=backend,
+        pool=pool,
+        on_ready=ready,
     )
 
 

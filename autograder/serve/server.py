@@ -12,13 +12,13 @@ import uvicorn
 from autograder.errors import ServeError
 from autograder.gradebook.database import Gradebook
 from autograder.serve.app import ServeSettings, create_app
-from autograder.serve.queue import grading_process, requeue_abandoned
+from autograder.serve.queue import requeue_abandoned
 from autograder.serve.views import served_homeworks
 
 
 def run_server(
     settings: ServeSettings, *, host: str, port: int, workers: int, backend: str = "auto",
-    on_ready=None,
+    pool: bool = True, on_ready=None,
 ) -> None:  # fmt: skip
     """Serve until interrupted; `on_ready(requeued, homeworks)` is told what starts."""
     app = create_app(settings)
@@ -36,12 +36,13 @@ def run_server(
     context = multiprocessing.get_context("spawn")  # no inherited threads or open databases
     graders = [
         context.Process(
-            target=grading_process,
+            target=_grader_main,
             args=(
                 str(settings.course_root),
                 settings.gradebook_url,
                 str(settings.data_dir),
                 backend,
+                pool,
                 i,
             ),
             name=f"autograder-grader-{i}",
@@ -65,3 +66,10 @@ def run_server(
 def default_data_dir(course_root: Path) -> Path:
     """Uploads, results and the cookie key: <course>/serve/ unless --data says otherwise."""
     return course_root / "serve"
+
+
+def _grader_main(*args) -> None:
+    # imported in the grading process only: the web server needs none of the grader
+    from autograder.serve.grader import grading_process
+
+    grading_process(*args)

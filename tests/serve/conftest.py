@@ -174,7 +174,7 @@ def csrf_of(client) -> str:
 def grade_queue(serve_course: ServeCourse) -> list[str]:
     """Run the grading loop in this process until the queue is empty; the jobs' statuses."""
     from autograder.course.config import load_course
-    from autograder.serve.queue import work_once
+    from autograder.serve.grader import work_once
 
     course = load_course(serve_course.root)
     book = serve_course.gradebook()

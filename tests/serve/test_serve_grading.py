@@ -128,3 +128,49 @@ def test_after_publishing_the_student_sees_the_full_feedback(serve_course, clien
     assert page.status_code == 200
     assert "Скрытый тест не пройден." in page.text and HIDDEN_MESSAGE in page.text
     assert HIDDEN_NAME in page.text and "Итог" in page.text
+
+
+def test_grade_from_server_takes_each_students_latest_receipt_with_its_server_time(
+    serve_course, client_for
+):
+    from dataclasses import replace
+
+    from typer.testing import CliRunner
+
+    from autograder.cli import app
+    from autograder.course.config import load_course
+    from autograder.gradebook.database import Receipt
+    from autograder.serve.from_server import server_submissions
+
+    client = client_for()
+    first = upload(client, bearer(serve_course), notebook_bytes(PUBLIC_ONLY)).json()
+    latest = upload(client, bearer(serve_course), notebook_bytes(HONEST)).json()
+    upload(client, bearer(serve_course, "bob"), notebook_bytes(BROKEN))
+    course = load_course(serve_course.root)
+    book = serve_course.gradebook()
+    chosen = server_submissions(book, course, "hw01", serve_course.data_dir)
+    assert [(s.student_id, s.content_sha256) for s in chosen] == [
+        ("alice", latest["sha256"]),
+        ("bob", chosen[1].content_sha256),
+    ]
+    assert chosen[0].time_source == "server"
+    assert chosen[0].submitted_at.isoformat() == latest["received_at"]
+    # late work counting 0: the latest on-time receipt is the one that counts
+    with book.transaction() as session:
+        session.scalars(select(Receipt).where(Receipt.public_id == latest["id"])).one().late = True
+    hw01 = course.component("hw01")
+    strict = replace(hw01, late_policy=replace(hw01.late_policy, kind="reject"))
+    strict_course = replace(course, components=(strict, *course.components[1:]))
+    picked = server_submissions(book, strict_course, "hw01", serve_course.data_dir)
+    assert picked[0].content_sha256 == first["sha256"]
+    book.close()
+    out = serve_course.root / "results"
+    done = CliRunner().invoke(
+        app,
+        ["--course", str(serve_course.root), "--gradebook", serve_course.url,
+         "grade", "hw01", "--from-server", "--out", str(out), "--no-pool"],
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in out.iterdir()) == ["alice", "bob"]
+    neither = CliRunner().invoke(app, ["--course", str(serve_course.root), "grade", "hw01"])
+    assert neither.exit_code == 2 and "not both" in neither.output
