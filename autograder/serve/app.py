@@ -61,6 +61,15 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app = FastAPI(title=f"autograder serve — {course.title}", version="1")
     app.state.gradebook = gradebook
 
+    @app.middleware("http")
+    async def refuse_large_bodies(request: Request, call_next):
+        # before the multipart parser spools the body to disk; the proxy caps it as well
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > settings.max_upload_bytes + 2**20:
+            text = f"Файл больше допустимого размера ({settings.max_upload_bytes // 2**20} МиБ)."
+            return JSONResponse({"detail": text, "code": "too-large"}, status_code=413)
+        return await call_next(request)
+
     def page(request: Request, name: str, session: SessionData, status: int = 200, **context):
         context = {"course_title": course.title, "student_id": session.student_id,
                    "csrf": session.csrf, **context}  # fmt: skip

@@ -142,6 +142,11 @@ def accept_upload(
             )
         ).first()
         if earlier is not None:
+            job = session.scalars(
+                select(GradingJob).where(GradingJob.receipt_id == earlier.id)
+            ).one()
+            if job.status == "error":  # our failure: sending the file again grades it again
+                job.status, job.tries, job.error = "queued", 0, None
             return Accepted(earlier, new=False)
         at = now()
         late = is_late(component, at)

@@ -222,3 +222,13 @@ def test_openapi_docs_describe_the_api(serve_course, client_for):
         "/api/v1/homeworks/{homework}/submissions",
         "/api/v1/receipts/{public_id}",
     } <= set(paths)
+
+
+def test_a_body_declared_larger_than_the_cap_is_refused_before_it_is_read(serve_course, client_for):
+    client = client_for(max_upload_bytes=2**20)
+    reply = client.post(
+        "/api/v1/homeworks/hw01/submissions",
+        headers={**bearer(serve_course), "Content-Length": str(3 * 2**20)},
+        content=b"x" * 10,
+    )
+    assert reply.status_code == 413 and reply.json()["code"] == "too-large"

@@ -95,6 +95,9 @@ def test_a_grader_failure_is_retried_and_uses_no_attempt(serve_course, client_fo
     ]
     assert hw01["attempts_left"] == 3
     bundle_json.write_bytes(saved)
+    again = upload(client, headers, notebook_bytes(HONEST))  # the student sends it again
+    assert again.status_code == 200 and again.json()["id"] == receipt["id"]
+    assert grade_queue(serve_course) == ["done"]
 
 
 def test_publish_is_refused_before_the_deadline_unless_forced(serve_course, client_for, cli):
