@@ -25,6 +25,7 @@ def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
 
     from autograder.authoring.release import build
     from autograder.course.config import load_course
+    from autograder.grading.bundle import load_bundle, write_bundle_json
 
     root = tmp_path / "course"
     root.mkdir()
@@ -32,6 +33,10 @@ def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
     shutil.copytree(REPO / "solutions" / "hw01", root / "solutions" / "hw01")
     _, bundle_dir, solution = build(load_course(root), "hw01", tmp_path / "build")
     shutil.copytree(bundle_dir, root / "dist" / "hw01")
+    bundle = load_bundle(root / "dist" / "hw01")  # generous test time: a busy machine is slow
+    write_bundle_json(bundle.root, assignment="hw01", notebook=bundle.notebook,
+                      max_points=bundle.max_points, questions=bundle.questions,
+                      limits={"test_seconds": 120})  # fmt: skip
     (tmp_path / "roster.csv").write_text(
         "student_id,name,email\nst1001,Алиса Иванова,a@example.edu\n"
     )
