@@ -29,7 +29,7 @@ from autograder.gradebook.database import (
 )
 
 MAX_ROSTER_BYTES = 5 * 2**20
-TOKEN_BYTES = 24  # 192 bits, URL-safe text of 32 characters
+TOKEN_BYTES = 20  # 160 bits as 40 hex digits: no '-' to be taken for an option by a CLI
 # Moodle's participants export, in its English and Russian interfaces
 MOODLE_ID = ("ID number", "Идентификационный номер")
 MOODLE_FIRST = ("First name", "Имя")
@@ -170,7 +170,7 @@ def issue_tokens(gradebook: Gradebook, student_ids: list[str] | None = None) -> 
                 .where(LoginToken.student_id == entry.student_id, LoginToken.revoked_at.is_(None))
                 .values(revoked_at=at)
             )
-            token = secrets.token_urlsafe(TOKEN_BYTES)
+            token = secrets.token_hex(TOKEN_BYTES)
             session.add(LoginToken(student_id=entry.student_id, token_sha256=hash_token(token)))
             issued.append(IssuedToken(entry.student_id, entry.name, entry.email, token))
     return issued

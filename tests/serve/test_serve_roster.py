@@ -114,6 +114,7 @@ def test_tokens_are_stored_as_hashes_and_reissue_revokes_the_old_one(tmp_path, b
     assert set(stored) == {hash_token(t) for t in first.values()}
     assert not set(first.values()) & set(stored)  # never the token itself
     assert student_for_token(book, first["st1001"]) == "st1001"
+    assert all(len(t) == 40 and set(t) <= set("0123456789abcdef") for t in first.values())
     second = {t.student_id: t.token for t in issue_tokens(book, ["st1001"])}
     assert student_for_token(book, first["st1001"]) is None  # revoked
     assert student_for_token(book, second["st1001"]) == "st1001"
