@@ -84,7 +84,10 @@ def create_app(settings: ServeSettings) -> FastAPI:
         return response
 
     def session_of(request: Request) -> SessionData:
-        return sessions.read(request.cookies.get(COOKIE))
+        session = sessions.read(request.cookies.get(COOKIE))
+        if session.student_id and not roster.token_is_live(gradebook, session.token_id):
+            return SessionData(None, secrets.token_urlsafe(24), fresh=True)  # token reissued
+        return session
 
     def message(request: Request, session: SessionData, status: int, heading: str, text: str):
         return page(request, "message.html", session, status, heading=heading, message=text)
@@ -110,11 +113,12 @@ def create_app(settings: ServeSettings) -> FastAPI:
             return message(request, session, 403, "Ошибка формы", BAD_CSRF)
         if limiter.blocked(client(request)):
             return page(request, "login.html", session, 429, error=TOO_MANY)
-        student = roster.student_for_token(gradebook, token.strip())
-        if student is None:
+        found = roster.login_token(gradebook, token.strip())
+        if found is None:
             limiter.failed(client(request))
             return page(request, "login.html", session, 401, error=UNAUTHORIZED)
-        fresh = SessionData(student, secrets.token_urlsafe(24))  # a new session, a new CSRF token
+        # a new session, a new CSRF token
+        fresh = SessionData(found[0], secrets.token_urlsafe(24), token_id=found[1])
         return keep(RedirectResponse("/homeworks", status_code=303), fresh)
 
     @app.post("/logout", include_in_schema=False)

@@ -176,8 +176,8 @@ def issue_tokens(gradebook: Gradebook, student_ids: list[str] | None = None) -> 
     return issued
 
 
-def student_for_token(gradebook: Gradebook, token: str) -> str | None:
-    """The student a live token belongs to. The lookup is by the token's hash (an index
+def login_token(gradebook: Gradebook, token: str) -> tuple[str, int] | None:
+    """(student, token row id) of a live token. The lookup is by the token's hash (an index
     probe reveals nothing about the token), then compared in constant time."""
     if not token or len(token) > 256:
         return None
@@ -190,7 +190,22 @@ def student_for_token(gradebook: Gradebook, token: str) -> str | None:
         ).first()
         if row is None or not tokens_match(token, row.token_sha256):
             return None
-        return row.student_id
+        return row.student_id, row.id
+
+
+def student_for_token(gradebook: Gradebook, token: str) -> str | None:
+    """The student a live token belongs to."""
+    found = login_token(gradebook, token)
+    return found[0] if found else None
+
+
+def token_is_live(gradebook: Gradebook, token_id: int | None) -> bool:
+    """A session lasts only as long as the token it was opened with (reissue ends it)."""
+    if token_id is None:
+        return False
+    with gradebook.transaction() as session:
+        row = session.get(LoginToken, token_id)
+        return row is not None and row.revoked_at is None
 
 
 def write_tokens_csv(path: Path, issued: list[IssuedToken]) -> None:

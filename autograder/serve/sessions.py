@@ -23,6 +23,7 @@ class SessionData:
     student_id: str | None
     csrf: str
     fresh: bool = False  # not from a cookie: the response must set one
+    token_id: int | None = None  # the login token the session was opened with
 
 
 def load_secret(data_dir: Path) -> str:
@@ -48,13 +49,15 @@ class Sessions:
         if cookie:
             try:
                 value = self.serializer.loads(cookie, max_age=self.max_age_s)
-                return SessionData(value.get("s"), str(value["c"]))
+                return SessionData(value.get("s"), str(value["c"]), token_id=value.get("t"))
             except (BadSignature, KeyError, TypeError, AttributeError):
                 pass
         return SessionData(None, secrets.token_urlsafe(24), fresh=True)
 
     def dump(self, session: SessionData) -> str:
-        return self.serializer.dumps({"s": session.student_id, "c": session.csrf})
+        return self.serializer.dumps(
+            {"s": session.student_id, "c": session.csrf, "t": session.token_id}
+        )
 
 
 def csrf_ok(session: SessionData, presented: str | None) -> bool:

@@ -41,6 +41,18 @@ def test_secure_cookies_behind_tls(serve_course, client_for):
     assert "Secure" in reply.headers["set-cookie"]
 
 
+def test_reissuing_a_token_ends_the_sessions_opened_with_the_old_one(serve_course, client_for):
+    from autograder.serve.roster import issue_tokens
+
+    client = client_for()
+    login(client, serve_course.tokens["alice"])
+    assert client.get("/homeworks").status_code == 200
+    book = serve_course.gradebook()
+    issue_tokens(book, ["alice"])
+    book.close()
+    assert client.get("/homeworks").headers["location"] == "/"
+
+
 def test_a_forged_cookie_is_no_session(serve_course, client_for):
     client = client_for()
     client.cookies.set("autograder_session", "eyJzIjoiYWxpY2UiLCJjIjoieCJ9.forged.sig")
