@@ -84,3 +84,14 @@ LATE_POLICY = dict(
     percent_per_day=10,
     max_days_late=7,
 )
+
+# Uploads through `autograder serve` that are graded, per homework. A component may carry its
+# own `attempts=...`. A whole number: that many in all; dict(count=3, per_hours=24): at most
+# 3 in any 24 hours (a refill); None: no limit. The same file sent again uses no attempt, and
+# neither does a failure of the grader itself.
+ATTEMPTS = 10
+
+# Where students' `submit.py` (released beside each homework) sends notebooks: the public
+# https address of `autograder serve` behind the course's reverse proxy; None: students pass
+# --server themselves.
+SUBMIT_SERVER_URL = None

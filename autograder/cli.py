@@ -391,8 +391,8 @@ def grade_cmd(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Homework id, e.g. hw01.")],
     paths: Annotated[
-        list[Path], typer.Argument(help="Notebooks, folders of notebooks, or LMS zips.")
-    ],
+        list[Path] | None, typer.Argument(help="Notebooks, folders of notebooks, or LMS zips.")
+    ] = None,
     out_dir: Annotated[
         Path, typer.Option("--out", help="Where results go: OUT/<student_id>/results.json.")
     ] = Path("results"),
@@ -416,6 +416,13 @@ def grade_cmd(
     tls_ca_file: Annotated[str | None, typer.Option(help="--cluster tls://: the CA file.")] = None,
     tls_cert: Annotated[str | None, typer.Option(help="--cluster tls://: our certificate.")] = None,
     tls_key: Annotated[str | None, typer.Option(help="--cluster tls://: our private key.")] = None,
+    from_server: Annotated[
+        bool,
+        typer.Option(help="Grade each student's receipt from `autograder serve` (server time)."),
+    ] = False,
+    serve_data: Annotated[
+        Path | None, typer.Option(help="With --from-server: the server's --data folder.")
+    ] = None,
 ) -> None:
     """Grade submissions in sandboxes; write results.json per student and record scores."""
     import tempfile
@@ -432,8 +439,18 @@ def grade_cmd(
     _output_folder(out_dir, "--out")
     bundle = load_bundle(course.root / "dist" / assignment)
     gradebook = settings.gradebook(course)
+    if bool(paths) == from_server:
+        raise typer.BadParameter("give notebooks/folders/zips, or --from-server (not both)")
     with tempfile.TemporaryDirectory(prefix="intake-") as staging:
-        intake = collect(paths, Path(staging), bundle.notebook)
+        if from_server:
+            from autograder.intake import Intake
+            from autograder.serve.from_server import server_submissions
+            from autograder.serve.server import default_data_dir
+
+            data_dir = serve_data or default_data_dir(course.root)
+            intake = Intake(server_submissions(gradebook, course, assignment, data_dir), [], [])
+        else:
+            intake = collect(paths, Path(staging), bundle.notebook)
         with GradingProgress(out, len(intake.submissions)) as progress:
             if cluster:
                 from autograder.cluster.coordinator import grade_on_cluster
@@ -519,6 +536,128 @@ def bundle_cmd(
     project_root = Path(__file__).resolve().parents[1]
     build_gradescope_zip(bundle, project_root, target, torch_pin.split("==", 1)[1].strip())
     out.print(f"Gradescope autograder zip: {target}")
+
+
+roster_app = typer.Typer(
+    help="The course roster (who may log in to `autograder serve`).", no_args_is_help=True
+)
+app.add_typer(roster_app, name="roster")
+tokens_app = typer.Typer(
+    help="Students' login tokens for `autograder serve`.", no_args_is_help=True
+)
+app.add_typer(tokens_app, name="tokens")
+
+
+@roster_app.command("import")
+def roster_import_cmd(
+    ctx: typer.Context,
+    csv_file: Annotated[
+        Path, typer.Argument(help="Moodle participants export, or student_id,name,email.")
+    ],
+) -> None:
+    """Add or update students from a CSV; all-or-nothing."""
+    from autograder.serve.roster import import_roster, read_roster
+
+    settings = _settings(ctx)
+    rows = read_roster(csv_file)
+    added, updated = import_roster(settings.gradebook(settings.course()), rows)
+    out.print(f"Roster: {added} added, {updated} updated ({len(rows)} in {shown(csv_file)})")
+
+
+@tokens_app.command("issue")
+def tokens_issue_cmd(
+    ctx: typer.Context,
+    csv_path: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write student_id,name,email,token here (mode 0600)."),
+    ] = None,
+    student: Annotated[
+        list[str] | None, typer.Option(help="Only these students (repeat); default: all.")
+    ] = None,
+) -> None:
+    """A new login token per student (the old one stops working); only hashes are kept."""
+    from autograder.serve.roster import issue_tokens, write_tokens_csv
+
+    settings = _settings(ctx)
+    if csv_path is not None and (csv_path.is_dir() or not csv_path.parent.is_dir()):
+        raise OutputPathError(f"--csv {csv_path}: not a file in an existing folder")
+    issued = issue_tokens(settings.gradebook(settings.course()), student)
+    if csv_path is None:
+        for item in issued:
+            out.print(f"{item.student_id}\t{item.token}", markup=False)
+    else:
+        write_tokens_csv(csv_path, issued)
+        out.print(f"Issued {len(issued)} tokens to {shown(csv_path)}; the old ones are revoked.")
+
+
+@app.command("serve")
+def serve_cmd(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (put a TLS proxy in front).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Grading processes.")] = 2,
+    data: Annotated[
+        Path | None, typer.Option(help="Uploads, results, cookie key; default <course>/serve/.")
+    ] = None,
+    max_upload_mb: Annotated[int, typer.Option(min=1, max=100)] = 25,
+    secure_cookies: Annotated[
+        bool, typer.Option(help="Cookies only over HTTPS (set this behind the TLS proxy).")
+    ] = False,
+    backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
+    pool: Annotated[
+        bool,
+        typer.Option(help="Each grader forks submissions from a warm zygote; --no-pool: cold."),
+    ] = True,
+) -> None:
+    """Students log in, upload notebooks, get receipts and public results (/api/v1/, /docs)."""
+    from autograder.serve.app import ServeSettings
+    from autograder.serve.server import default_data_dir, run_server
+
+    _check_backend(backend)
+    settings = _settings(ctx)
+    course = settings.course()
+    url = resolve_url(settings.gradebook_location, course.root)
+    data_dir = _output_folder(data or default_data_dir(course.root), "--data")
+    serve_settings = ServeSettings(
+        course.root, url, data_dir, max_upload_mb * 2**20, secure_cookies=secure_cookies
+    )
+
+    def ready(requeued: int, homeworks: list[str]) -> None:
+        out.print(
+            f"Serving {', '.join(homeworks)} on http://{host}:{port} with {workers} grading "
+            f"process(es); {requeued} unfinished job(s) requeued. Ctrl-C stops."
+        )
+
+    run_server(
+        serve_settings,
+        host=host,
+        port=port,
+        workers=workers,
+        backend=backend,
+        pool=pool,
+        on_ready=ready,
+    )
+
+
+@app.command("publish")
+def publish_cmd(
+    ctx: typer.Context,
+    assignment: Annotated[str, typer.Argument(help="Homework id, e.g. hw01.")],
+    force: Annotated[bool, typer.Option(help="Publish before the deadline.")] = False,
+    by: Annotated[
+        str | None, typer.Option(help="Who publishes (default: $AUTOGRADER_USER or login).")
+    ] = None,
+) -> None:
+    """Let students see hidden tests and totals of one homework in `autograder serve`."""
+    from autograder.serve.publishing import publish
+
+    settings = _settings(ctx)
+    course = settings.course()
+    row = publish(settings.gradebook(course), course, assignment, by=_author(by), force=force)
+    note = " (before the deadline)" if row.forced else ""
+    out.print(f"{assignment} published {row.published_at.isoformat()} by {row.published_by}{note}")
 
 
 def main() -> None:

@@ -32,3 +32,8 @@ class SandboxError(AutograderError):
 
 class OutputPathError(AutograderError):
     """An output path given on the command line (--out, --csv) cannot be written."""
+
+
+class ServeError(AutograderError):
+    """The submission server cannot start or an instructor's serve command was refused
+    (roster, tokens, publishing)."""

@@ -4,7 +4,7 @@
 Steps, in order; any check that fails refuses the release and publishes nothing:
   1. otter assign builds the student notebook, public tests and full test files
   2. the student folder is normalised (nbformat 4.5, deterministic cell ids, no outputs, no
-     test metadata)
+     test metadata) and gets submit.py, the client for `autograder serve`
   3. the bundle is assembled (all test files, from autograder/tests/ or from the autograder
      notebook's metadata where otter keeps them by default; data files; otter's seed; bundle.json)
   4. points of the tests add up to the component's maximum in course_config.py
@@ -40,6 +40,7 @@ from autograder.grading.notebook import load_test_file
 OTTER_ARTIFACTS = {".zip"}  # otter's own autograder zip is not ours to ship
 TEST_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,99}")  # a question's test file is <name>.py
 LIMITS_FILE = "limits.json"  # optional, beside the master: the homework's limit settings
+SUBMIT_CLIENT = Path(__file__).with_name("submit.py")  # released beside each homework
 
 
 class ReleaseRefused(AutograderError):
@@ -92,7 +93,22 @@ def build(course: Course, assignment: str, out: Path) -> tuple[Path, Path, Path]
         raise ReleaseRefused(
             f"{assignment}: release refused, nothing published", [str(exc)]
         ) from None
+    write_submit_client(student_dir, assignment, course.submit_server_url)  # not in the bundle
     return student_dir, bundle_dir, otter_out / "autograder" / f"{assignment}.ipynb"
+
+
+def write_submit_client(student_dir: Path, assignment: str, server_url: str | None) -> Path:
+    """submit.py beside the student notebook (stdlib only), with the homework and the
+    course's SUBMIT_SERVER_URL filled in."""
+    source = SUBMIT_CLIENT.read_text(encoding="utf-8")
+    for name, value in (("SERVER_URL", server_url), ("HOMEWORK", assignment)):
+        line = f"{name} = None\n"
+        if line not in source:
+            raise ConfigError(f"{SUBMIT_CLIENT}: no `{line.strip()}` line to fill in")
+        source = source.replace(line, f"{name} = {value!r}\n", 1)
+    target = student_dir / SUBMIT_CLIENT.name
+    target.write_text(source, encoding="utf-8")
+    return target
 
 
 def release(

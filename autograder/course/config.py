@@ -22,7 +22,8 @@ DEFAULT_LOAD_SECONDS = 10.0  # a real config loads in milliseconds
 COMPONENT_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 LATE_KINDS = ("per_day", "none", "reject")
 COMPONENT_KEYS = {"id", "title", "max_points", "deadline"}
-OPTIONAL_COMPONENT_KEYS = {"late_policy"}
+OPTIONAL_COMPONENT_KEYS = {"late_policy", "attempts"}
+ATTEMPT_KEYS = {"count", "per_hours"}
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,29 @@ class LatePolicy:
 
 
 @dataclass(frozen=True)
+class AttemptPolicy:
+    """How many uploads `autograder serve` grades: `count` in all, or `count` in any
+    `per_hours` window (a refill); None: no limit."""
+
+    count: int | None = None
+    per_hours: int | None = None
+
+    def describe(self) -> str:
+        if self.count is None:
+            return "unlimited attempts"
+        if self.per_hours is None:
+            return f"{self.count} attempts"
+        return f"{self.count} attempts per {self.per_hours} h"
+
+
+@dataclass(frozen=True)
 class Component:
     id: str
     title: str
     max_points: Decimal
     deadline: datetime | None
     late_policy: LatePolicy
+    attempts: AttemptPolicy = AttemptPolicy()
 
 
 @dataclass(frozen=True)
@@ -62,6 +80,7 @@ class Course:
     max_total: Decimal
     divisor: Decimal
     rounding: str
+    submit_server_url: str | None = None  # where released submit.py sends notebooks
 
     @property
     def ids(self) -> list[str]:
@@ -157,11 +176,13 @@ def _run_with_time_limit(path: Path, seconds: float) -> dict[str, Any]:
 def parse_course(values: dict[str, Any], root: Path) -> Course:
     """Build a Course from the module-level names of a config file."""
     default_policy = _late_policy(_require(values, "LATE_POLICY"), "LATE_POLICY")
+    default_attempts = _attempts(values.get("ATTEMPTS"), "ATTEMPTS")
     raw_components = _require(values, "COMPONENTS")
     if not isinstance(raw_components, list | tuple) or not raw_components:
         raise ConfigError("COMPONENTS: expected a non-empty list of dict(...) entries")
     components = tuple(
-        _component(raw, f"COMPONENTS[{i}]", default_policy) for i, raw in enumerate(raw_components)
+        _component(raw, f"COMPONENTS[{i}]", default_policy, default_attempts)
+        for i, raw in enumerate(raw_components)
     )
     seen: set[str] = set()
     for comp in components:
@@ -187,7 +208,44 @@ def parse_course(values: dict[str, Any], root: Path) -> Course:
     title = values.get("COURSE_TITLE", "")
     if not isinstance(title, str):
         raise ConfigError("COURSE_TITLE: expected text")
-    return Course(root, title, components, max_total, divisor, rounding)
+    url = _server_url(values.get("SUBMIT_SERVER_URL"))
+    return Course(root, title, components, max_total, divisor, rounding, url)
+
+
+def _server_url(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise ConfigError(
+            f"SUBMIT_SERVER_URL: expected an http(s) URL like 'https://grader.example.edu', got {value!r}"
+        )
+    return value.rstrip("/")
+
+
+def _attempts(raw: Any, field: str) -> AttemptPolicy:
+    """None (no limit), a whole number, or dict(count=N, per_hours=H) for N per H hours."""
+    if raw is None:
+        return AttemptPolicy()
+    if isinstance(raw, dict):
+        unknown = raw.keys() - ATTEMPT_KEYS
+        if unknown or "count" not in raw:
+            raise ConfigError(
+                f"{field}: expected dict(count=N, per_hours=H); got keys {', '.join(sorted(map(str, raw)))}"
+            )
+        count, per_hours = raw["count"], raw.get("per_hours")
+    else:
+        count, per_hours = raw, None
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1000:
+        raise ConfigError(f"{field}: attempts must be a whole number from 1 to 1000, got {count!r}")
+    if per_hours is not None and (
+        isinstance(per_hours, bool)
+        or not isinstance(per_hours, int)
+        or not 1 <= per_hours <= 24 * 365
+    ):
+        raise ConfigError(
+            f"{field}.per_hours: expected whole hours from 1 to 8760, got {per_hours!r}"
+        )
+    return AttemptPolicy(count, per_hours)
 
 
 def _require(values: dict[str, Any], name: str) -> Any:
@@ -209,7 +267,9 @@ def _points(value: Any, field: str) -> Decimal:
     return whole if number == whole else number.normalize()
 
 
-def _component(raw: Any, field: str, default_policy: LatePolicy) -> Component:
+def _component(
+    raw: Any, field: str, default_policy: LatePolicy, default_attempts: AttemptPolicy
+) -> Component:
     if not isinstance(raw, dict):
         raise ConfigError(
             f"{field}: expected dict(id=..., title=..., max_points=..., deadline=...)"
@@ -242,7 +302,10 @@ def _component(raw: Any, field: str, default_policy: LatePolicy) -> Component:
     policy = default_policy
     if "late_policy" in raw:
         policy = _late_policy(raw["late_policy"], f"{field}.late_policy")
-    return Component(comp_id, raw["title"].strip(), max_points, deadline, policy)
+    attempts = default_attempts
+    if "attempts" in raw:
+        attempts = _attempts(raw["attempts"], f"{field}.attempts")
+    return Component(comp_id, raw["title"].strip(), max_points, deadline, policy, attempts)
 
 
 def _late_policy(raw: Any, field: str) -> LatePolicy:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -109,7 +110,8 @@ class Submission(Base):
     content_sha256: Mapped[str] = mapped_column(String(64))
     bundle_version: Mapped[str] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(UTCTime)
-    # how submitted_at was learned: zip (entry time), file (modification time), client
+    # how submitted_at was learned: zip (entry time), file (modification time), server
+    # (autograder serve's receipt), client
     # (nbgrader's timestamp.txt, the student's own clock); NULL in gradebooks from before
     time_source: Mapped[str | None] = mapped_column(String(16))
     received_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
@@ -176,6 +178,78 @@ class ScoreChange(Base):
     reason: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+
+
+# ---- students submitting through `autograder serve` (schema 0004) ----
+
+
+class RosterEntry(Base):
+    """A student on the course roster (`autograder roster import`)."""
+
+    __tablename__ = "roster"
+    student_id: Mapped[str] = mapped_column(ForeignKey("students.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    email: Mapped[str | None] = mapped_column(String(256))
+    imported_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+
+
+class LoginToken(Base):
+    """A student's login token: only its SHA-256 is kept. Reissuing revokes the old one."""
+
+    __tablename__ = "login_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("students.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCTime)
+
+
+class Receipt(Base):
+    """One uploaded notebook, with the server's time. Append-only: never updated or
+    deleted; the same content again from the same student is the same receipt."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (
+        UniqueConstraint(
+            "student_id", "component_id", "content_sha256", name="uq_receipts_content"
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)  # random, shown in URLs
+    student_id: Mapped[str] = mapped_column(ForeignKey("students.id"), index=True)
+    component_id: Mapped[str] = mapped_column(String(32), index=True)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    stored_name: Mapped[str] = mapped_column(String(64))  # generated; never the client's
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UTCTime)
+    late: Mapped[bool] = mapped_column(Boolean)
+    attempt: Mapped[int] = mapped_column(Integer)  # 1-based, per student and homework
+
+
+class GradingJob(Base):
+    """The durable grading queue: one job per receipt. queued -> running -> done, or
+    back to queued (a grader failure or a server that died), or error after the retries."""
+
+    __tablename__ = "grading_jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipts.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCTime)
+    error: Mapped[str | None] = mapped_column(Text)  # for staff; never shown to students
+    results_path: Mapped[str | None] = mapped_column(Text)  # results.json of this receipt
+
+
+class Publication(Base):
+    """A homework whose full results students may see (`autograder publish`)."""
+
+    __tablename__ = "publications"
+    component_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    published_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+    published_by: Mapped[str] = mapped_column(String(128))
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)  # before the deadline
 
 
 def resolve_url(location: str | None, course_root: Path) -> str:

@@ -34,7 +34,7 @@ class GradedSubmission:
     )  # name -> (points, max)
     results_json: str | None = None
     code_text: str | None = None  # the code cells, for the similarity report
-    time_source: str = "file"  # how submitted_at was learned (see intake.SubmissionFile)
+    time_source: str = "file"  # file, zip, client (see intake.SubmissionFile) or server (serve)
 
     @property
     def raw_points(self) -> Decimal:

@@ -1,0 +1,285 @@
+"""The web application: student pages (Russian, server-rendered, no JavaScript needed)
+and the JSON API under /api/v1/ (OpenAPI docs at /docs).
+
+Pages authenticate with the signed session cookie and check a CSRF token on every form;
+the API takes `Authorization: Bearer <token>`. A receipt is looked up only together with
+its owner, so someone else's is 404, by id or by path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from autograder.course.config import load_course
+from autograder.gradebook.database import Gradebook
+from autograder.serve import publishing, roster, views
+from autograder.serve.sessions import (
+    COOKIE,
+    LoginLimiter,
+    SessionData,
+    Sessions,
+    csrf_ok,
+    load_secret,
+)
+from autograder.serve.uploads import UploadRefused, accept_upload
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+UNAUTHORIZED = "Неверный или отозванный ключ доступа."
+TOO_MANY = "Слишком много неудачных попыток входа. Повторите через несколько минут."
+NOT_FOUND = "Квитанция не найдена."
+BAD_CSRF = "Форма устарела или отправлена с чужой страницы. Обновите страницу и повторите."
+MAX_WAIT_S = 60
+
+
+@dataclass
+class ServeSettings:
+    course_root: Path
+    gradebook_url: str
+    data_dir: Path
+    max_upload_bytes: int = 25 * 2**20
+    secure_cookies: bool = False  # set behind HTTPS (the reverse proxy)
+    session_hours: int = 12
+    login_failures: int = 10  # per client address per 5 minutes
+
+
+def create_app(settings: ServeSettings) -> FastAPI:
+    """The application for one course and gradebook."""
+    course = load_course(settings.course_root)
+    gradebook = Gradebook(settings.gradebook_url)
+    sessions = Sessions(load_secret(settings.data_dir), settings.session_hours * 3600)
+    limiter = LoginLimiter(settings.login_failures)
+    app = FastAPI(title=f"autograder serve — {course.title}", version="1")
+    app.state.gradebook = gradebook
+
+    @app.middleware("http")
+    async def refuse_large_bodies(request: Request, call_next):
+        # before the multipart parser spools the body to disk; the proxy caps it as well
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > settings.max_upload_bytes + 2**20:
+            text = f"Файл больше допустимого размера ({settings.max_upload_bytes // 2**20} МиБ)."
+            return JSONResponse({"detail": text, "code": "too-large"}, status_code=413)
+        return await call_next(request)
+
+    def page(request: Request, name: str, session: SessionData, status: int = 200, **context):
+        context = {"course_title": course.title, "student_id": session.student_id,
+                   "csrf": session.csrf, **context}  # fmt: skip
+        response = TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+        return keep(response, session)
+
+    def keep(response: Response, session: SessionData) -> Response:
+        response.set_cookie(
+            COOKIE, sessions.dump(session), max_age=settings.session_hours * 3600,
+            httponly=True, samesite="strict", secure=settings.secure_cookies, path="/",
+        )  # fmt: skip
+        return response
+
+    def session_of(request: Request) -> SessionData:
+        session = sessions.read(request.cookies.get(COOKIE))
+        if session.student_id and not roster.token_is_live(gradebook, session.token_id):
+            return SessionData(None, secrets.token_urlsafe(24), fresh=True)  # token reissued
+        return session
+
+    def message(request: Request, session: SessionData, status: int, heading: str, text: str):
+        return page(request, "message.html", session, status, heading=heading, message=text)
+
+    def client(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    # ------------------------------------------------------------ pages
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(request: Request):
+        session = session_of(request)
+        if session.student_id:
+            return RedirectResponse("/homeworks", status_code=303)
+        return page(request, "login.html", session)
+
+    @app.post("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login(
+        request: Request, token: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""
+    ):
+        session = session_of(request)
+        if not csrf_ok(session, csrf):
+            return message(request, session, 403, "Ошибка формы", BAD_CSRF)
+        if limiter.blocked(client(request)):
+            return page(request, "login.html", session, 429, error=TOO_MANY)
+        found = roster.login_token(gradebook, token.strip())
+        if found is None:
+            limiter.failed(client(request))
+            return page(request, "login.html", session, 401, error=UNAUTHORIZED)
+        # a new session, a new CSRF token
+        fresh = SessionData(found[0], secrets.token_urlsafe(24), token_id=found[1])
+        return keep(RedirectResponse("/homeworks", status_code=303), fresh)
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request, csrf: Annotated[str, Form()] = ""):
+        session = session_of(request)
+        if not csrf_ok(session, csrf):
+            return message(request, session, 403, "Ошибка формы", BAD_CSRF)
+        return keep(
+            RedirectResponse("/", status_code=303), SessionData(None, secrets.token_urlsafe(24))
+        )
+
+    @app.get("/homeworks", response_class=HTMLResponse, include_in_schema=False)
+    def homeworks_page(request: Request):
+        session = session_of(request)
+        if not session.student_id:
+            return RedirectResponse("/", status_code=303)
+        return homeworks_with(request, session)
+
+    def homeworks_with(request, session, status: int = 200, error: str = ""):
+        rows = views.homework_rows(gradebook, course, session.student_id)
+        receipts = [
+            {"component_id": r.component_id, "attempt": r.attempt, "public_id": r.public_id,
+             "received_at": r.received_at, "state": r.state_text}
+            for r in views.student_receipts(gradebook, session.student_id)
+        ]  # fmt: skip
+        return page(request, "homeworks.html", session, status, homeworks=rows,
+                    receipts=receipts, error=error)  # fmt: skip
+
+    @app.post("/homeworks/{homework}/upload", include_in_schema=False)
+    async def upload_page(
+        request: Request,
+        homework: str,
+        notebook: Annotated[UploadFile, File()],
+        csrf: Annotated[str, Form()] = "",
+        confirm_late: Annotated[str, Form()] = "",
+    ):
+        session = session_of(request)
+        if not session.student_id:
+            return message(request, session, 401, "Нужен вход", "Войдите, чтобы отправить работу.")
+        if not csrf_ok(session, csrf):
+            return message(request, session, 403, "Ошибка формы", BAD_CSRF)
+        try:
+            accepted = await take_upload(
+                homework, session.student_id, notebook, confirm_late == "yes"
+            )
+        except UploadRefused as exc:
+            return await run_in_threadpool(
+                homeworks_with, request, session, exc.status_code, exc.message
+            )
+        target = f"/receipts/{accepted.receipt.public_id}" + ("" if accepted.new else "?repeated=1")
+        return RedirectResponse(target, status_code=303)
+
+    @app.get("/receipts/{public_id}", response_class=HTMLResponse, include_in_schema=False)
+    def receipt_page(request: Request, public_id: str, repeated: int = 0):
+        session = session_of(request)
+        if not session.student_id:
+            return RedirectResponse("/", status_code=303)
+        view = views.receipt_view(gradebook, session.student_id, public_id)
+        if view is None:
+            return message(request, session, 404, "Не найдено", NOT_FOUND)
+        public = view.public()
+        return page(request, "receipt.html", session, r=view, repeated=bool(repeated),
+                    public=public.to_dict() if public else None, published=view.published)  # fmt: skip
+
+    @app.get("/receipts/{public_id}/feedback", response_class=HTMLResponse, include_in_schema=False)
+    def feedback_page(request: Request, public_id: str):
+        session = session_of(request)
+        if not session.student_id:
+            return RedirectResponse("/", status_code=303)
+        return feedback_for(session.student_id, public_id, lambda status, text: message(
+            request, session, status, "Недоступно", text))  # fmt: skip
+
+    def feedback_for(student_id: str, public_id: str, refuse):
+        view = views.receipt_view(gradebook, student_id, public_id)
+        if view is None:
+            return refuse(404, NOT_FOUND)
+        if not view.published:
+            return refuse(403, "Полные результаты будут доступны после публикации оценок.")
+        if view.state != "done" or not view.results_path:
+            return refuse(409, "Работа ещё не проверена.")
+        payload = publishing.read_payload(Path(view.results_path))
+        return HTMLResponse(publishing.full_feedback(payload, course))
+
+    async def take_upload(homework: str, student_id: str, upload: UploadFile, confirm_late: bool):
+        if homework not in {c.id for c in views.served_homeworks(course)}:
+            raise UploadRefused(404, "Такого задания нет или оно ещё не выдано.", "no-homework")
+        data = await upload.read(settings.max_upload_bytes + 1)
+        return await run_in_threadpool(
+            accept_upload, gradebook, course, settings.data_dir, student_id, homework, data,
+            confirm_late=confirm_late, max_bytes=settings.max_upload_bytes,
+        )  # fmt: skip
+
+    # ------------------------------------------------------------ JSON API
+
+    def api_student(request: Request) -> str:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if limiter.blocked(client(request)):
+            raise HTTPException(429, TOO_MANY)
+        student = (
+            roster.student_for_token(gradebook, token.strip())
+            if scheme.lower() == "bearer"
+            else None
+        )
+        if student is None:
+            limiter.failed(client(request))
+            raise HTTPException(401, UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
+        return student
+
+    # a default, not Annotated: the alias would be local and annotations are strings here
+    student_dep = Depends(api_student)
+
+    @app.get("/api/v1/homeworks")
+    def api_homeworks(student: str = student_dep) -> list[dict]:
+        """Homeworks open for upload, with deadlines and remaining attempts."""
+        return views.homework_rows(gradebook, course, student)
+
+    @app.post("/api/v1/homeworks/{homework}/submissions")
+    async def api_submit(
+        homework: str,
+        notebook: Annotated[UploadFile, File()],
+        confirm_late: Annotated[bool, Form()] = False,
+        student: str = student_dep,
+    ):
+        """Upload a notebook; 201 with a new receipt, 200 with the earlier one for the same file."""
+        try:
+            accepted = await take_upload(homework, student, notebook, confirm_late)
+        except UploadRefused as exc:
+            return JSONResponse(
+                {"detail": exc.message, "code": exc.code}, status_code=exc.status_code
+            )
+        view = await run_in_threadpool(
+            views.receipt_view, gradebook, student, accepted.receipt.public_id
+        )
+        body = {**view.to_dict(), "new": accepted.new}
+        return JSONResponse(body, status_code=201 if accepted.new else 200)
+
+    @app.get("/api/v1/receipts")
+    def api_receipts(student: str = student_dep) -> list[dict]:
+        """This student's receipts, newest first."""
+        return [v.to_dict() for v in views.student_receipts(gradebook, student)]
+
+    @app.get("/api/v1/receipts/{public_id}")
+    async def api_receipt(public_id: str, wait: float = 0, student: str = student_dep):
+        """One receipt with its public results; `wait` (seconds, up to 60) waits for grading."""
+        deadline = time.monotonic() + min(max(wait, 0), MAX_WAIT_S)
+        while True:
+            view = await run_in_threadpool(views.receipt_view, gradebook, student, public_id)
+            if view is None:
+                raise HTTPException(404, NOT_FOUND)
+            if view.finished or time.monotonic() >= deadline:
+                return view.to_dict()
+            await asyncio.sleep(0.25)  # the grading processes write the database, not us
+
+    @app.get("/api/v1/receipts/{public_id}/feedback", response_class=HTMLResponse)
+    def api_feedback(public_id: str, student: str = student_dep):
+        """The full feedback page, once the homework is published."""
+
+        def refuse(status: int, text: str):
+            raise HTTPException(status, text)
+
+        return feedback_for(student, public_id, refuse)
+
+    return app

@@ -1,0 +1,131 @@
+"""A grading process: claims jobs from the queue (autograder.serve.queue), grades each
+receipt in the sandbox like `autograder grade` does (autograder.batch), records it
+exactly once, and writes results.json + feedback.html under DATA/results/<receipt>/."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import threading
+from pathlib import Path
+
+from autograder.batch import already_graded, finish_submission
+from autograder.course.config import Course, load_course
+from autograder.gradebook.database import Gradebook, Receipt
+from autograder.grading.bundle import Bundle, load_bundle
+from autograder.grading.notebook import grade_notebook
+from autograder.grading.sandbox import pool as warm_pool
+from autograder.intake import SubmissionFile
+from autograder.serve.queue import Claimed, claim, finish_job
+from autograder.serve.uploads import UPLOADS
+
+IDLE_POLL_S = 0.5
+RESULTS = "results"
+
+
+def results_dir(data_dir: Path, receipt: Receipt) -> Path:
+    """Where one receipt's results.json and feedback.html go: DIR/<student_id>/..."""
+    return data_dir / RESULTS / receipt.public_id
+
+
+def grade_claimed(
+    course: Course, bundle: Bundle, gradebook: Gradebook, data_dir: Path, claimed: Claimed, *,
+    backend: str = "auto",
+) -> str:  # fmt: skip
+    """Grade one claimed job and record it; returns the job's new status."""
+    receipt = claimed.receipt
+    out_dir = results_dir(data_dir, receipt)
+    results = out_dir / receipt.student_id / "results.json"
+    sub = SubmissionFile(
+        student_id=receipt.student_id,
+        path=data_dir / UPLOADS / receipt.stored_name,
+        source=f"serve receipt {receipt.public_id}",
+        submitted_at=receipt.received_at,
+        time_source="server",
+        content_sha256=receipt.content_sha256,
+    )
+    try:
+        if already_graded(gradebook, bundle, sub) is None or not results.is_file():
+            result = grade_notebook(bundle, sub.path, student_id=sub.student_id, backend=backend)
+            outcome = finish_submission(course, bundle, gradebook, sub, out_dir, result)
+            if outcome.state == "failed" and not results.is_file():
+                raise RuntimeError(outcome.message)
+    except Exception as exc:  # the grader's own failure: the student loses no attempt
+        return finish_job(gradebook, claimed.job_id, None, f"{type(exc).__name__}: {exc}")
+    return finish_job(gradebook, claimed.job_id, results, None)
+
+
+def work_once(
+    course: Course, gradebook: Gradebook, data_dir: Path, worker: str, *,
+    backend: str = "auto", bundles: dict | None = None,
+) -> str | None:  # fmt: skip
+    """Claim and grade one job; its new status, or None when the queue is empty."""
+    claimed = claim(gradebook, worker)
+    if claimed is None:
+        return None
+    try:
+        bundle = _bundle(
+            {} if bundles is None else bundles, course.root, claimed.receipt.component_id
+        )
+    except Exception as exc:  # a missing or broken bundle: the instructor's to fix, retried
+        return finish_job(gradebook, claimed.job_id, None, f"bundle: {exc}")
+    return grade_claimed(course, bundle, gradebook, data_dir, claimed, backend=backend)
+
+
+def work(
+    course_root: Path,
+    gradebook_url: str,
+    data_dir: Path,
+    stop: threading.Event,
+    *,
+    backend: str = "auto",
+    pool: bool = True,
+    worker: str | None = None,
+) -> None:
+    """A grading process's loop: claim, grade, record, until `stop` is set."""
+    course = load_course(course_root)
+    gradebook = Gradebook(gradebook_url)
+    bundles: dict[str, tuple[float, Bundle]] = {}
+    name = worker or f"pid{os.getpid()}"
+    with warm_pool.running(enabled=pool):
+        while not stop.is_set():
+            status = work_once(course, gradebook, data_dir, name, backend=backend, bundles=bundles)
+            if status is None:
+                stop.wait(IDLE_POLL_S)
+    gradebook.close()
+
+
+def _bundle(cache: dict, course_root: Path, component_id: str) -> Bundle:
+    # re-read when `autograder release` replaced the bundle while the server runs
+    path = course_root / "dist" / component_id
+    stamp = (path / "bundle.json").stat().st_mtime_ns
+    if component_id not in cache or cache[component_id][0] != stamp:
+        cache[component_id] = (stamp, load_bundle(path))
+    return cache[component_id][1]
+
+
+def grading_process(
+    course_root: str, gradebook_url: str, data_dir: str, backend: str, pool: bool, index: int
+) -> None:
+    """Entry point of one grading process (multiprocessing, spawn): dies with its parent,
+    stops cleanly on SIGTERM."""
+    _die_with_parent()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server's Ctrl-C reaches us as SIGTERM
+    work(Path(course_root), gradebook_url, Path(data_dir), stop, backend=backend, pool=pool,
+         worker=f"grader{index}-pid{os.getpid()}")  # fmt: skip
+
+
+def _die_with_parent() -> None:
+    # a SIGKILLed server must not leave graders running: they would grade jobs that the
+    # restarted server requeues (recording stays exactly-once, but the work doubles)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:
+        os._exit(0)

@@ -1,0 +1,108 @@
+"""What a student may see of a result, before and after `autograder publish`.
+
+Before publishing: the public tests (name, points, pass/fail, message), the notebook's own
+errors and what stopped it (time, memory). Never a hidden test, its name, message or
+points, nor the score or the total: those stay in results.json on the server. After
+publishing: the full feedback.html (autograder.reports.feedback).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograder.course.config import Course
+from autograder.errors import ServeError
+from autograder.gradebook.database import Gradebook, Publication, now
+from autograder.grading.results import STATUS_MESSAGES
+from autograder.reports.feedback import render_feedback
+
+Payload = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PublicResult:
+    status: str
+    status_message: str
+    tests: list[dict[str, Any]]  # public tests only
+    notebook_errors: list[dict[str, Any]]
+    hidden_tests_pending: bool  # there are more tests, shown after publishing
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "status_message": self.status_message,
+            "public_tests": self.tests,
+            "notebook_errors": self.notebook_errors,
+            "hidden_tests_pending": self.hidden_tests_pending,
+        }
+
+
+def read_payload(path: Path) -> Payload:
+    """A results.json written by the grading processes."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def public_result(payload: Payload) -> PublicResult:
+    """Only what may be shown before publishing; built by picking fields, never by
+    removing them, so a field results.json gains later stays hidden until chosen here."""
+    extra = payload.get("extra_data") or {}
+    status = str(extra.get("status", ""))
+    tests = [
+        {
+            "name": str(t.get("name", "")),
+            "status": str(t.get("status", "")),
+            "score": t.get("score"),
+            "max_score": t.get("max_score"),
+            "output": str(t.get("output", "")),
+        }
+        for t in payload.get("tests", [])
+        if t.get("visibility") == "visible"
+    ]
+    errors = [
+        {
+            "cell": e.get("cell"),
+            "error": str(e.get("error", "")),
+            "traceback": str(e.get("traceback", "")),
+        }
+        for e in extra.get("notebook_errors", [])
+    ]
+    hidden = any(t.get("visibility") != "visible" for t in payload.get("tests", []))
+    return PublicResult(status, STATUS_MESSAGES.get(status, ""), tests, errors, hidden)
+
+
+def full_feedback(payload: Payload, course: Course) -> str:
+    """The full feedback page, for after publishing."""
+    component = course.component(str((payload.get("extra_data") or {}).get("assignment", "")))
+    return render_feedback(payload, title=component.title)
+
+
+def published(gradebook: Gradebook, component_id: str) -> bool:
+    with gradebook.transaction() as session:
+        return session.get(Publication, component_id) is not None
+
+
+def publish(
+    gradebook: Gradebook, course: Course, component_id: str, *, by: str, force: bool = False
+) -> Publication:
+    """Let students see their full results for one homework; refused before its deadline
+    (students could still learn the hidden tests and resubmit) unless `force`."""
+    component = course.component(component_id)
+    at = now()
+    early = component.deadline is not None and at <= component.deadline
+    if early and not force:
+        raise ServeError(
+            f"{component_id}: the deadline {component.deadline.isoformat()} has not passed; "
+            "publishing now shows the hidden tests to students who can still resubmit "
+            "(use --force to publish anyway)"
+        )
+    with gradebook.transaction() as session:
+        row = session.get(Publication, component_id)
+        if row is None:
+            row = Publication(
+                component_id=component_id, published_at=at, published_by=by, forced=early
+            )
+            session.add(row)
+        return row

@@ -1,0 +1,133 @@
+"""The data behind the pages and the API, per student: homeworks, receipts, results.
+Every lookup of a receipt is by (public id, student), so another student's receipt is
+simply not found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from autograder.course.config import Course
+from autograder.gradebook.database import Gradebook, GradingJob, Publication, Receipt, now
+from autograder.serve.publishing import PublicResult, public_result, read_payload
+from autograder.serve.uploads import attempts_left, is_late
+
+SHOWN_ZONE = ZoneInfo("Europe/Moscow")  # times on the pages; the API gives ISO 8601 UTC
+STATE_TEXT = {
+    "queued": "в очереди на проверку",
+    "running": "проверяется",
+    "done": "проверено",
+    "error": "сбой проверяющей системы: попытка не засчитана, сообщите преподавателю",
+}
+
+
+def shown_time(value) -> str:
+    return value.astimezone(SHOWN_ZONE).strftime("%d.%m.%Y %H:%M:%S МСК")
+
+
+def served_homeworks(course: Course) -> list:
+    """The components students can upload to: those with a released grader bundle."""
+    return [c for c in course.components if (course.root / "dist" / c.id / "bundle.json").is_file()]
+
+
+def homework_rows(gradebook: Gradebook, course: Course, student_id: str) -> list[dict[str, Any]]:
+    at = now()
+    with gradebook.transaction() as session:
+        return [
+            {
+                "id": c.id,
+                "title": c.title,
+                "deadline": shown_time(c.deadline) if c.deadline else None,
+                "deadline_utc": c.deadline.isoformat() if c.deadline else None,
+                "past_deadline": is_late(c, at),
+                "attempts_left": attempts_left(session, student_id, c),
+                "attempts_rule": c.attempts.describe(),
+            }
+            for c in served_homeworks(course)
+        ]
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    public_id: str
+    component_id: str
+    received_at: str  # shown
+    received_at_utc: str
+    sha256: str
+    late: bool
+    attempt: int
+    state: str
+    results_path: str | None
+    published: bool
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "error")
+
+    @property
+    def state_text(self) -> str:
+        return STATE_TEXT.get(self.state, self.state)
+
+    def public(self) -> PublicResult | None:
+        if self.state != "done" or not self.results_path:
+            return None
+        return public_result(read_payload(Path(self.results_path)))
+
+    def to_dict(self) -> dict[str, Any]:
+        public = self.public()
+        return {
+            "id": self.public_id,
+            "homework": self.component_id,
+            "received_at": self.received_at_utc,
+            "sha256": self.sha256,
+            "late": self.late,
+            "attempt": self.attempt,
+            "grading": self.state,
+            "results": public.to_dict() if public else None,
+            "published": self.published,
+            "feedback_url": f"/receipts/{self.public_id}/feedback" if self.published else None,
+        }
+
+
+def _view(receipt: Receipt, job: GradingJob | None, published: bool) -> ReceiptView:
+    return ReceiptView(
+        public_id=receipt.public_id,
+        component_id=receipt.component_id,
+        received_at=shown_time(receipt.received_at),
+        received_at_utc=receipt.received_at.isoformat(),
+        sha256=receipt.content_sha256,
+        late=receipt.late,
+        attempt=receipt.attempt,
+        state=job.status if job else "queued",
+        results_path=job.results_path if job else None,
+        published=published,
+    )
+
+
+def receipt_view(gradebook: Gradebook, student_id: str, public_id: str) -> ReceiptView | None:
+    """This student's receipt, or None (also when it is someone else's)."""
+    with gradebook.transaction() as session:
+        receipt = session.scalars(
+            select(Receipt).where(Receipt.public_id == public_id, Receipt.student_id == student_id)
+        ).first()
+        if receipt is None:
+            return None
+        job = session.scalars(select(GradingJob).where(GradingJob.receipt_id == receipt.id)).first()
+        published = session.get(Publication, receipt.component_id) is not None
+        return _view(receipt, job, published)
+
+
+def student_receipts(gradebook: Gradebook, student_id: str) -> list[ReceiptView]:
+    with gradebook.transaction() as session:
+        rows = session.execute(
+            select(Receipt, GradingJob)
+            .join(GradingJob, GradingJob.receipt_id == Receipt.id, isouter=True)
+            .where(Receipt.student_id == student_id)
+            .order_by(Receipt.id.desc())
+        ).all()
+        published = {p.component_id for p in session.scalars(select(Publication))}
+        return [_view(r, j, r.component_id in published) for r, j in rows]

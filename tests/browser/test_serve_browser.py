@@ -1,0 +1,88 @@
+"""A new user's flow with `autograder serve` in headless Chromium: an instructor imports
+a roster, issues tokens and starts the server on the real hw01 bundle; a student logs in
+with the token, uploads the hw01 solution (confirming it is late: hw01's deadline has
+passed), gets the receipt and, once graded, the public tests' results. Screenshots go
+to the pytest tmp dir and to the artifacts folder."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from .conftest import REPO, _free_port
+
+GRADING_SECONDS = 900  # the real hw01 trains small models: minutes on a busy machine
+
+
+def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
+    browser, screenshot, tmp_path
+):
+    from conftest import run_cli
+    from serve.test_serve_process import start_server
+
+    from autograder.authoring.release import build
+    from autograder.course.config import load_course
+    from autograder.grading.bundle import load_bundle, write_bundle_json
+
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy(REPO / "course_config.py", root / "course_config.py")
+    shutil.copytree(REPO / "solutions" / "hw01", root / "solutions" / "hw01")
+    _, bundle_dir, solution = build(load_course(root), "hw01", tmp_path / "build")
+    shutil.copytree(bundle_dir, root / "dist" / "hw01")
+    bundle = load_bundle(root / "dist" / "hw01")  # generous test time: a busy machine is slow
+    write_bundle_json(bundle.root, assignment="hw01", notebook=bundle.notebook,
+                      max_points=bundle.max_points, questions=bundle.questions,
+                      limits={"test_seconds": 120})  # fmt: skip
+    (tmp_path / "roster.csv").write_text(
+        "student_id,name,email\nst1001,Алиса Иванова,a@example.edu\n"
+    )
+    assert run_cli(root, "roster", "import", str(tmp_path / "roster.csv")).returncode == 0
+    issued = run_cli(root, "tokens", "issue", "--csv", str(tmp_path / "tokens.csv"))
+    assert issued.returncode == 0, issued.stderr
+    token = next(csv.DictReader((tmp_path / "tokens.csv").open()))["token"]
+    port = _free_port()
+    server = start_server(root, port, tmp_path / "serve.log")
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+
+    def shot(name: str) -> None:
+        shutil.copy(screenshot(name), shots / f"{name}.png")
+
+    try:
+        browser.get(f"http://127.0.0.1:{port}/")
+        browser.find_element(By.ID, "token").send_keys(token)
+        browser.find_element(By.ID, "login").click()
+        row = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "hw-hw01"))
+        assert "Базовые функции PyTorch" in row.text and "(срок прошёл)" in row.text
+        shot("homeworks")
+        row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(solution))
+        row.find_element(By.NAME, "confirm_late").click()
+        row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "receipt"))
+        assert browser.find_element(By.ID, "late").text == "с опозданием"
+        assert browser.find_element(By.ID, "attempt").text == "1"
+        assert len(browser.find_element(By.ID, "sha256").text) == 64
+        shot("receipt")
+
+        def graded(driver) -> bool:
+            driver.refresh()  # the page works without JavaScript: the student reloads it
+            return driver.find_element(By.ID, "state").text == "проверено"
+
+        WebDriverWait(browser, GRADING_SECONDS, poll_frequency=3).until(graded)
+        table = browser.find_element(By.ID, "public-tests")
+        shot("public-results")
+        assert "Тест пройден." in table.text and "Тест не пройден." not in table.text
+        assert "Скрытый тест" not in browser.page_source
+        assert browser.find_element(By.ID, "hidden-note").is_displayed()
+    finally:
+        server.terminate()
+        server.wait(120)
+    assert sorted(p.name for p in shots.iterdir()) == [
+        "homeworks.png",
+        "public-results.png",
+        "receipt.png",
+    ]
