@@ -319,6 +319,13 @@ def release_cmd(
     nbgrader_course: Annotated[str | None, typer.Option(help=NBGRADER_COURSE_HELP)] = None,
     exchange: Annotated[Path | None, typer.Option(help=EXCHANGE_HELP)] = None,
     nbgrader_root: Annotated[Path | None, typer.Option(help=NBGRADER_ROOT_HELP)] = None,
+    accept_blank_score: Annotated[
+        float | None,
+        typer.Option(
+            help="Accept that the blank notebook scores exactly this (a foreign otter master "
+            "whose tests give points for nothing); otherwise it must score 0."
+        ),
+    ] = None,
 ) -> None:
     """Build assignments/<id>/ and the grader bundle dist/<id>/ from solutions/<id>/;
     refuses on leaks or when the solution does not score the maximum. With
@@ -331,7 +338,7 @@ def release_cmd(
     with out.status(
         f"Releasing {assignment}: otter assign, leak checks, grading the solution and the blank..."
     ):
-        report = release(course, assignment, backend=backend)
+        report = release(course, assignment, backend=backend, accept_blank_score=accept_blank_score)
     for check in report.checks:
         out.print(f"[green]✓[/green] {check}")
     questions = ", ".join(f"{q} {p:g}" for q, p in report.questions.items())

@@ -12,6 +12,8 @@ import shutil
 import nbformat
 import pytest
 
+from autograder.authoring.release import ReleaseRefused, release
+
 from .conftest import MASTERS, NAMES, compat_of
 
 # masters whose blank notebook passes a case under otter too, or whose solution fails one
@@ -54,6 +56,21 @@ def test_a_master_releases_unless_its_blank_notebook_scores(master_outcome, name
         assert ("the solution scores" in problems) == (name in SOLUTION_FAILS), problems
     else:
         assert outcome.refused is None, outcome.refused and outcome.refused.problems
+
+
+def test_a_master_whose_blank_scores_releases_once_the_instructor_accepts_that_score(
+    compat_course, tmp_path
+):
+    name = "generate_otter"  # its `>>> None` case passes on the blank notebook, under otter too
+    blank = compat_of(name)["otter_run"]["blank"]
+    assert blank > 0
+    with pytest.raises(ReleaseRefused) as refused:
+        release(compat_course, name, accept_blank_score=blank + 1)
+    assert f"--accept-blank-score {blank:g}" in " | ".join(refused.value.problems)
+    report = release(compat_course, name, accept_blank_score=blank)
+    assert report.blank_score == blank
+    assert any("accepted with --accept-blank-score" in c for c in report.checks)
+    assert (compat_course.root / "dist" / name / "bundle.json").is_file()
 
 
 @pytest.mark.parametrize("name", NAMES)
