@@ -19,7 +19,7 @@ import hw02_harness as harness
 import nbformat
 import pytest
 from hw02_mutants import MUTANTS, QUANTIZE
-from hw02_proxy import proxied_namespace
+from mutation.proxy_double import proxied_namespace
 
 QUESTION_POINTS = {
     "q1": 1.0, "q2": 1.0,  # A: metrics and losses
