@@ -9,7 +9,7 @@
    the kernel). Prints the median float/int8 ratio of each run beside the test's threshold.
 2. `--regrades` copies of the solution and one pretender (its `quantized_unet` is the float
    unet, and it patches time.perf_counter / process_time / time to report almost nothing)
-   graded by `autograder grade hw02 --jobs 1` while ANOTHER `autograder grade` of solution
+   graded by `autograder grade hw02 --jobs 2` while ANOTHER `autograder grade` of solution
    copies runs beside it the whole time, on the same cores. Prints how many regrades kept the
    speed case and full marks (the goal: all of them, with identical per-test results) and
    whether the pretender lost the speed case (it must).
@@ -111,9 +111,11 @@ def write_pretender(solution: Path, path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def grade_command(folder: Path, out: Path) -> list[str]:
+def grade_command(folder: Path, out: Path, jobs: int) -> list[str]:
     autograder = str(Path(sys.executable).with_name("autograder"))
-    return [autograder, "grade", "hw02", str(folder), "--out", str(out), "--jobs", "1", "--regrade"]
+    return [autograder, "grade", "hw02", str(folder), "--out", str(out), "--jobs", str(jobs)] + [
+        "--regrade"
+    ]
 
 
 def load_results(out: Path) -> dict[str, dict]:
@@ -148,11 +150,14 @@ def regrade_beside_another(solution: Path, tmp: Path, regrades: int) -> None:
     beside_runs = 0
     started = time.monotonic()
     main = subprocess.Popen(
-        grade_command(tmp / "class", tmp / "out"), cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+        grade_command(tmp / "class", tmp / "out", jobs=2),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
     )
     while main.poll() is None:  # the other grading, restarted until ours is done
         beside = subprocess.Popen(
-            grade_command(tmp / "beside", tmp / "beside-out"),
+            grade_command(tmp / "beside", tmp / "beside-out", jobs=1),
             cwd=ROOT,
             env=beside_env,
             stdout=subprocess.DEVNULL,
@@ -174,7 +179,8 @@ def regrade_beside_another(solution: Path, tmp: Path, regrades: int) -> None:
     speed = result_name(SPEED_CASE)
     regraded = [results[n] for n in names]
     kept = sum(case_passed(r, speed) for r in regraded)
-    full = sum(r["score"] == 10 for r in regraded)
+    # the points before the late policy (the copies' file times are past the deadline)
+    full = sum(r["extra_data"]["raw_score"] == 10 for r in regraded)
     per_test = {json.dumps([(t["name"], t["score"]) for t in r["tests"]]) for r in regraded}
     pretender = results["pretender"]
     print(f"{regrades} regrades of the solution in {wall:.0f} s wall, beside another grading "
@@ -183,7 +189,7 @@ def regrade_beside_another(solution: Path, tmp: Path, regrades: int) -> None:
           f"{len(per_test)} distinct per-test result(s)")  # fmt: skip
     print(f"    pretender (float model + patched timers): speed case "
           f"{'PASSED (wrong)' if case_passed(pretender, speed) else 'lost'}, "
-          f"score {pretender['score']:g}")  # fmt: skip
+          f"points {pretender['extra_data']['raw_score']:g}")  # fmt: skip
 
 
 def main() -> None:
