@@ -182,6 +182,11 @@ def regrade_beside_another(solution: Path, tmp: Path, regrades: int) -> None:
     # the points before the late policy (the copies' file times are past the deadline)
     full = sum(r["extra_data"]["raw_score"] == 10 for r in regraded)
     per_test = {json.dumps([(t["name"], t["score"]) for t in r["tests"]]) for r in regraded}
+    for name, r in zip(names, regraded, strict=True):
+        lost = [f"{t['name']} ({t['output'].splitlines()[-1]})" for t in r["tests"]
+                if t["score"] < t["max_score"]]  # fmt: skip
+        if lost:
+            print(f"    {name} lost: {'; '.join(lost)}")
     pretender = results["pretender"]
     print(f"{regrades} regrades of the solution in {wall:.0f} s wall, beside another grading "
           f"(started {beside_runs} times), load average {os.getloadavg()[0]:.1f}:")  # fmt: skip

@@ -6,8 +6,10 @@ snippets inside the solution functions it breaks (`edits`: function or class nam
 that changes a trained model also names the computation cells to re-run (`rerun`: (old,
 new) snippets locating each cell, the snippet replaced; old == new re-runs it unchanged).
 `downstream` lists the test cases of OTHER questions that fail as well because they judge
-an artefact built from the broken one. The test: at least one case of `question` fails,
-and every failing case outside it is in `downstream`.
+an artefact built from the broken one. `unjudged` lists cases whose outcome is no verdict
+on the mistake and is not compared (the speed case timing the reference's int8 U-Net
+against a replaced `unet` compares two unrelated models). The test: at least one case of
+`question` fails, and every other failing case outside it is in `downstream`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Mutant:
     edits: dict[str, tuple[Edit, ...]] = field(default_factory=dict)
     rerun: tuple[Edit, ...] = ()
     downstream: frozenset[str] = frozenset()
+    unjudged: frozenset[str] = frozenset()
 
 
 IOU_RETURN = "return torch.where(union > 0, inter / union.clamp(min=1.0), torch.ones_like(union))"
@@ -330,6 +333,9 @@ MUTANTS_ABC = [
             (TRAIN_UNET, TRAIN_UNET),
         ),
         downstream=NOT_A_UNET,
+        # its float CNN against the reference's int8 U-Net: two unrelated costs, seen on
+        # either side of the 1.6 threshold (measured 3.6 alone, failed 2 of 4 suite runs)
+        unjudged=frozenset({"test_q8_quantized_speed_hidden"}),
     ),
 ]
 
