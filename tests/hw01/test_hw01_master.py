@@ -16,8 +16,8 @@ from types import CodeType
 import nbformat
 import otter_harness as harness
 from mutants import MUTANTS
+from mutation.proxy_double import proxied_namespace
 from otter.test_files.exception_test import ExceptionTestFile
-from proxy_double import proxied_namespace
 
 QUESTION_POINTS = {
     "q1": 1.0, "q2": 1.0, "q3": 1.0,  # A: PyTorch basics

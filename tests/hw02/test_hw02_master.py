@@ -11,14 +11,15 @@ import importlib.util
 import io
 import re
 import shutil
+import time
 from collections import Counter
 from types import CodeType
 
 import hw02_harness as harness
 import nbformat
 import pytest
-from hw02_mutants import MUTANTS
-from hw02_proxy import proxied_namespace
+from hw02_mutants import MUTANTS, QUANTIZE
+from mutation.proxy_double import proxied_namespace
 
 QUESTION_POINTS = {
     "q1": 1.0, "q2": 1.0,  # A: metrics and losses
@@ -198,4 +199,28 @@ def test_mutant_is_caught_on_its_own_question(mutant, cases, solution_cells, sol
     failing = harness.failed(results)
     own = {c.name for c in cases if c.question == mutant.question}
     assert failing & own, f"{mutant.name} is not caught by any test of {mutant.question}"
-    assert failing - own == mutant.downstream
+    assert (failing - own) - mutant.unjudged == mutant.downstream
+
+
+PRETEND_QUANTIZED = """quantized_unet = copy.deepcopy(unet).eval()
+import time
+
+_ticks = iter(range(10**12))
+time.perf_counter = time.process_time = time.time = lambda: next(_ticks) * 1e-9"""
+
+
+def test_a_float_model_with_patched_timers_loses_the_speed_case(
+    cases, solution_cells, solution_run, solution_results, monkeypatch
+):
+    """The float unet handed back as quantized, and the notebook's clocks patched to report
+    almost no time: the speed case reads the kernel's count, so it still sees no speed-up."""
+    for name in ("perf_counter", "process_time", "time"):
+        monkeypatch.setattr(time, name, getattr(time, name))  # restored after the notebook's patch
+    variant = harness.variant_namespace(
+        solution_run.namespace, solution_cells, {}, rerun=((QUANTIZE, PRETEND_QUANTIZED),)
+    )
+    assert variant.errors == []
+    assert time.perf_counter() < 1e-3, "the notebook's patch is in force"
+    speed = next(c for c in cases if c.name == "test_q8_quantized_speed_hidden")
+    assert solution_results[speed.name].passed
+    assert not harness.run_case(speed, variant.namespace).passed

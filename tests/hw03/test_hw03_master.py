@@ -15,8 +15,8 @@ import hw03_harness as harness
 import nbformat
 import pytest
 from hw03_mutants import MUTANTS
+from mutation.proxy_double import proxied_namespace
 from otter.test_files.exception_test import ExceptionTestFile
-from proxy_double import proxied_namespace
 
 QUESTION_POINTS = {
     "q1": 1.0, "q2": 1.0,  # A: text pipeline

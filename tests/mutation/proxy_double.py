@@ -1,4 +1,5 @@
 """A strict in-process double of the grader's proxies, to hold hidden tests to the proxy rules.
+Shared by every homework's tests (`from mutation.proxy_double import proxied_namespace`).
 
 In production each test argument is a handle to an object in the sandboxed worker. This
 double keeps the object in the same process but enforces the same contract:
@@ -8,6 +9,9 @@ double keeps the object in the same process but enforces the same contract:
 * values coming back are trusted copies when they are plain data (tensors detached, with
   `requires_grad` and `.grad` kept; Parameter -> Tensor; torch.Size -> tuple;
   OrderedDict -> dict), and new proxies otherwise;
+* a quantized tensor (qint8, quint8) is not data on the wire (grading/protocol.py sends
+  only plain dtypes), so it comes back as a proxy: tests read it through `int_repr()`,
+  `q_scale()`, `q_per_channel_scales()` and friends, which return plain tensors and numbers;
 * a proxy cannot be truth-tested or compared.
 """
 
@@ -27,6 +31,8 @@ class ProxyRuleError(TypeError):
 
 def is_data(value: Any) -> bool:
     """Whether value may cross the boundary as a copy."""
+    if isinstance(value, torch.Tensor) and value.is_quantized:
+        return False
     if isinstance(value, _ATOMS):
         return True
     if isinstance(value, list | tuple):
