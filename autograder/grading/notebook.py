@@ -61,7 +61,12 @@ NOTEBOOK_MAX_BYTES = 100 * 2**20  # larger files are refused before parsing
 CELLS_FILE = ".grader-cells.json"
 # json.loads joins valid surrogate pairs, so any surrogate left in a str is a lone one
 _UNSAFE_CHARS = re.compile("[\x00\ud800-\udfff]")
-TRUSTED_LIBRARIES = ("numpy", "torch")
+TRUSTED_LIBRARIES = (
+    "numpy",
+    "torch",
+    "sklearn.datasets",
+    "sklearn.model_selection",
+)  # what hidden tests import
 MAX_RESTARTS = 2  # fresh workers after one died or hung mid-test
 LOST_STATUS = {"timeout": "timeout", "memory": "memory", "crashed": "crashed"}
 LOST_MESSAGES = {
