@@ -3,8 +3,9 @@
     PYTHONPATH=. python bench/hw03_regrades.py [--runs 10] [--backend auto]
 
 Each run is `grade_notebook` with the released bundle (`dist/hw03`, written by
-`autograder release hw03`): the notebook executes in a fresh sandboxed worker and the hidden
-tests run against its proxies, exactly as for a student. Prints every run's score, status
+`autograder release hw03`), or without a release with the bundle built from the master and
+the limits the release checks the solution under: the notebook executes in a fresh
+sandboxed worker and the hidden tests run against its proxies, exactly as for a student. Prints every run's score, status
 and wall time, then whether all runs agree test by test (score, pass, message). A flaky
 test is one whose outcome differs between runs; there should be none. Informational only.
 """
@@ -17,7 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from autograder.authoring.release import build
+from autograder.authoring.release import build, limit_settings
 from autograder.course.config import load_course
 from autograder.grading.bundle import load_bundle
 from autograder.grading.notebook import grade_notebook
@@ -39,18 +40,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--backend", default="auto")
     args = parser.parse_args()
-    bundle_dir = ROOT / "dist" / "hw03"
-    if not (bundle_dir / "bundle.json").is_file():
-        raise SystemExit(f"no released bundle at {bundle_dir}: run `autograder release hw03` first")
-    bundle = load_bundle(bundle_dir)
+    course = load_course(ROOT)
+    released = ROOT / "dist" / "hw03"
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="hw03-regrades-") as tmp:
-        _, _, solution = build(load_course(ROOT), "hw03", Path(tmp))
-        print(f"hw03: {args.runs} regrades of the solution (bundle {bundle.version})")
+        _, built, solution = build(course, "hw03", Path(tmp))
+        if (released / "bundle.json").is_file():
+            bundle = load_bundle(released)
+            limits, source = bundle.limits, "released"
+        else:  # as `autograder release` grades the solution, before it derives the limits
+            bundle = load_bundle(built)
+            limits = bundle.limits.with_overrides(limit_settings(course, "hw03")[1])
+            source = "built from the master, not released"
+        print(f"hw03: {args.runs} regrades of the solution (bundle {source}, limits {limits})")
         for run in range(1, args.runs + 1):
             started = time.monotonic()
             result = grade_notebook(
-                bundle, solution, student_id=f"regrade-{run}", backend=args.backend
+                bundle, solution, student_id=f"regrade-{run}", limits=limits, backend=args.backend
             )
             failing = [t.name for t in result.tests if not t.passed]
             print(
