@@ -13,6 +13,7 @@ in solutions/hw03/README.md sit between. Informational only: nothing fails here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import resource
 import sys
@@ -77,7 +78,7 @@ def unseen_numbers(count: int = 300) -> list[int]:
     return numbers
 
 
-def translator_study(ns: dict) -> None:
+def translator_study(ns: dict, tests_dir: Path) -> None:
     from num2words import num2words
 
     numbers = unseen_numbers()
@@ -103,61 +104,123 @@ def translator_study(ns: dict) -> None:
     ns["translator"] = trained
 
 
-def classifier_study(ns: dict) -> None:
+def hidden_case(tests_dir: Path, name: str):
+    """The hidden test case `name` of the assigned tests: the studies measure on its data."""
+    for path in harness.question_files(tests_dir):
+        for case in ExceptionTestFile.from_file(str(path)).test_cases:
+            if case.body.test_func.__name__ == name:
+                return case
+    raise SystemExit(f"no test case {name}")
+
+
+def heldout_accuracy(case, predict, labels: dict[str, int]) -> float:
+    """Accuracy of `predict` on the contexts the hidden q4 case sends it."""
+    seen: list[tuple[str, int]] = []
+
+    def recording(texts):
+        predicted = predict(texts)
+        seen.extend(zip(texts, predicted, strict=True))
+        return predicted
+
+    with contextlib.suppress(AssertionError):  # below the threshold: still measured
+        case.body.call_func({"predict_cloze": recording})
+    if {t for t, _ in seen} != set(labels):
+        raise SystemExit("the hidden q4 case uses other contexts than load_cloze(heldout=True)")
+    return float(np.mean([int(p) == labels[t] for t, p in seen]))
+
+
+def heldout_f1(case, tag_sentences) -> float:
+    """Entity F1 that the hidden q6 case computes (seqeval's, recorded) for `tag_sentences`."""
+    import seqeval.metrics
+
+    original, recorded = seqeval.metrics.f1_score, []
+
+    def recording(*args, **kwargs):
+        recorded.append(original(*args, **kwargs))
+        return recorded[-1]
+
+    seqeval.metrics.f1_score = recording
+    try:
+        with contextlib.suppress(AssertionError):
+            case.body.call_func({"tag_sentences": tag_sentences})
+    finally:
+        seqeval.metrics.f1_score = original
+    (score,) = recorded
+    return float(score)
+
+
+def classifier_study(ns: dict, tests_dir: Path) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    held = ns["load_cloze"](heldout=True)
+    case = hidden_case(tests_dir, "test_q4_heldout_accuracy_hidden")
+    labels = dict(ns["load_cloze"](heldout=True))
     train = ns["cls_train"]
-    y_train, y_held = [y for _, y in train], [y for _, y in held]
+    y_train = [y for _, y in train]
     tok, navec = ns["tokenize"], ns["navec"]
     tfidf = TfidfVectorizer(tokenizer=tok, lowercase=False, token_pattern=None)
-    x_train = tfidf.fit_transform([t for t, _ in train])
-    lr = LogisticRegression(C=10, max_iter=2000).fit(x_train, y_train)
-    print(
-        f"  q4 accuracy, TF-IDF + LR (C=10)          {lr.score(tfidf.transform([t for t, _ in held]), y_held):.3f}"
+    lr = LogisticRegression(C=10, max_iter=2000).fit(
+        tfidf.fit_transform([t for t, _ in train]), y_train
     )
+    score = heldout_accuracy(
+        case, lambda texts: lr.predict(tfidf.transform(texts)).tolist(), labels
+    )
+    print(f"  q4 accuracy, TF-IDF + LR (C=10)          {score:.3f}  ({len(labels)} contexts)")
 
-    def mean_vectors(data):
+    def mean_vectors(texts):
         rows = []
-        for text, _ in data:
+        for text in texts:
             vectors = [navec[w] for w in tok(text) if w in navec]
             rows.append(np.mean(vectors, axis=0) if vectors else np.zeros(300))
         return np.array(rows)
 
-    lr = LogisticRegression(C=3, max_iter=2000).fit(mean_vectors(train), y_train)
-    print(f"  q4 accuracy, navec mean + LR (C=3)       {lr.score(mean_vectors(held), y_held):.3f}")
+    lr_mean = LogisticRegression(C=3, max_iter=2000).fit(
+        mean_vectors([t for t, _ in train]), y_train
+    )
+    score = heldout_accuracy(
+        case, lambda texts: lr_mean.predict(mean_vectors(texts)).tolist(), labels
+    )
+    print(f"  q4 accuracy, navec mean + LR (C=3)       {score:.3f}")
     trained, scores = ns["cls_model"], []
     for seed in SEEDS:
         torch.manual_seed(seed)
         ns["cls_model"] = ns["ClozeClassifier"](ns["cls_embeddings"], len(ns["CLOZE_WORDS"]))
         ns["train_classifier"](ns["cls_model"], train, seed=seed)
-        predicted = ns["predict_cloze"]([t for t, _ in held])
-        scores.append(np.mean([p == y for p, y in zip(predicted, y_held, strict=True)]))
+        scores.append(heldout_accuracy(case, ns["predict_cloze"], labels))
     print(f"  q4 accuracy, reference classifier        {fmt(scores)}")
     ns["cls_model"] = trained
 
 
-def tagger_study(ns: dict) -> None:
-    from seqeval.metrics import f1_score
-
-    held = ns["make_ner_sentences"](300, seed=3601, heldout=True)
-    tokens, truth = [s for s, _ in held], [t for _, t in held]
+def tagger_study(ns: dict, tests_dir: Path) -> None:
+    case = hidden_case(tests_dir, "test_q6_unseen_entities_hidden")
     votes: dict[str, Counter] = {}
     for words, tags in ns["ner_train"]:
         for word, tag in zip(words, tags, strict=True):
             votes.setdefault(word, Counter())[tag] += 1
-    memorized = [[votes[w].most_common(1)[0][0] if w in votes else "O" for w in s] for s in tokens]
-    print(f"  q6 F1, memorizing tagger (word -> tag)   {f1_score(truth, memorized):.3f}")
-    trained, scores = ns["ner_model"], []
-    for seed in SEEDS:
-        torch.manual_seed(seed)
-        ns["ner_model"] = ns["NerTagger"](
-            len(ns["ner_word_vocab"]), len(ns["ner_char_vocab"]), len(ns["NER_TAGS"])
-        )
-        ns["train_tagger"](ns["ner_model"], ns["ner_train"], seed=seed)
-        scores.append(f1_score(truth, ns["tag_sentences"](tokens)))
-    print(f"  q6 F1, reference tagger                  {fmt(scores)}")
+
+    def memorized(token_lists):  # word -> its most frequent training tag, unseen -> O
+        return [
+            [votes[w].most_common(1)[0][0] if w in votes else "O" for w in s] for s in token_lists
+        ]
+
+    print(f"  q6 F1, memorizing tagger (word -> tag)   {heldout_f1(case, memorized):.3f}")
+    base = ns["NerTagger"]
+
+    class WordsOnly(base):  # the mutant tagger_memorizes_words: no context, no characters
+        def forward(self, word_ids, char_ids, mask):
+            return self.out(torch.cat([self.words(word_ids)] * 2, dim=2))
+
+    trained = ns["ner_model"]
+    for name, cls in (("reference tagger", base), ("word embedding only", WordsOnly)):
+        scores = []
+        for seed in SEEDS:
+            torch.manual_seed(seed)
+            ns["ner_model"] = cls(
+                len(ns["ner_word_vocab"]), len(ns["ner_char_vocab"]), len(ns["NER_TAGS"])
+            )
+            ns["train_tagger"](ns["ner_model"], ns["ner_train"], seed=seed)
+            scores.append(heldout_f1(case, ns["tag_sentences"]))
+        print(f"  q6 F1, {name:<33} {fmt(scores)}")
     ns["ner_model"] = trained
 
 
@@ -165,9 +228,18 @@ def fmt(scores: list[float]) -> str:
     return f"min {min(scores):.3f}  mean {np.mean(scores):.3f}  max {max(scores):.3f}  ({len(scores)} seeds)"
 
 
+STUDIES = {"translator": translator_study, "classifier": classifier_study, "tagger": tagger_study}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--thresholds", action="store_true", help="also run the 5-seed study")
+    parser.add_argument(
+        "--study",
+        action="append",
+        choices=STUDIES,
+        help="with --thresholds: only these studies (repeatable; default all)",
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as tmp:
@@ -175,8 +247,16 @@ def main() -> None:
         cells = harness.code_cells(assigned.autograder_notebook)
         namespace, cell_times = time_cells(cells)
         cases = time_cases(assigned.autograder_tests, namespace)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        report(cell_times, cases, peak_mb)
+        if args.thresholds:
+            print("thresholds study (held-out data of the hidden tests)")
+            for study in args.study or STUDIES:
+                STUDIES[study](namespace, assigned.autograder_tests)
 
+
+def report(cell_times, cases, peak_mb: float) -> None:
+    """Print the runtime budgets: notebook, hidden tests, memory."""
     notebook = sum(t for t, _ in cell_times)
     hidden = [c for c in cases if c[1]]
     print("hw03 runtime (torch threads: 1; CPU time of this thread)")
@@ -190,11 +270,6 @@ def main() -> None:
     failed = [c[0] for c in cases if not c[3]]
     if failed:
         print("FAILED test cases:", ", ".join(failed))
-    if args.thresholds:
-        print("thresholds study (held-out data of the hidden tests)")
-        translator_study(namespace)
-        classifier_study(namespace)
-        tagger_study(namespace)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 Adds what hw03's mutants need beyond hw01's: a mutant may edit a model class, and the
 executed solution holds trained instances of it. `mutant_namespace` gives those instances
 the edited class (on a copy, so the shared solution run stays intact), so the mutant is
-judged with the trained weights and without retraining.
+judged with the trained weights and without retraining; only mutants that name a training
+cell in `rerun` train again. `affected_questions` says which questions a mutant can change
+at all (their tests reach, through functions' globals and models' classes, a name the
+mutant changed), so that only those are graded; the others grade as the reference does.
 """
 
 from __future__ import annotations
@@ -11,13 +14,17 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
+import dis
 import io
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType, FunctionType
 from typing import Any
 
 import otter.assign
+from otter.test_files.exception_test import ExceptionTestFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hw01"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared harness
@@ -36,31 +43,6 @@ from otter_harness import (  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MASTER = REPO_ROOT / "solutions" / "hw03" / "hw03.ipynb"
-
-
-def variant_namespace(
-    base: dict[str, Any],
-    cells: list[str],
-    edits: dict[str, list[tuple[str, str]]],
-    rerun: tuple[str, ...] | list[str] = (),
-) -> Execution:
-    """The executed solution with some definitions edited: every definition cell is
-    re-executed (edited) into a copy of `base`, so other functions pick up the edited ones;
-    cells containing one of the `rerun` snippets run again afterwards."""
-    patched, seen = [], set()
-    for source in cells:
-        if is_definition_cell(source):
-            source, hits = edit_definitions(source, edits)
-            seen |= hits
-            patched.append(source)
-    missing = set(edits) - seen
-    if missing:
-        raise KeyError(f"no definition cell defines {sorted(missing)}")
-    unknown = [s for s in rerun if not any(s in source for source in cells)]
-    if unknown:
-        raise KeyError(f"no cell contains {unknown}")
-    again = [source for source in cells if any(s in source for s in rerun)]
-    return execute(patched + again, dict(base))
 
 
 BUILD_SCRIPT = REPO_ROOT / "solutions" / "build_master.py"
@@ -118,20 +100,38 @@ def defined_names(cells: list[str]) -> set[str]:
     }
 
 
-def mutant_namespace(
-    base: dict[str, Any],
-    cells: list[str],
-    edits: dict[str, tuple[tuple[str, str], ...]],
-    rerun: tuple[str, ...] = (),
-) -> Execution:
-    """The executed solution with the edited definitions; trained models take edited classes.
+@dataclass(frozen=True)
+class MutantPlan:
+    """How a mutant is built from the executed reference: the cell sources to execute over a
+    copy of its namespace, which of them are not definition cells (they retrain or recompute
+    something), and the namespace names whose values or behaviour the mutant changes."""
+
+    sources: tuple[str, ...]
+    answer_cells: tuple[int, ...]  # notebook indices of the non-definition cells executed
+    changed: frozenset[str]
+
+
+def plan_mutant(
+    cells: list[str], edits: dict[str, tuple[tuple[str, str], ...]], rerun: tuple[str, ...] = ()
+) -> MutantPlan:
+    """The plan for a mutant: every definition cell (edited), then edited and `rerun` cells.
 
     An edit naming something no definition-only cell defines (a function sharing its cell
     with a training run, a variable such as `cls_vocab`) applies to the cell defining it, or
-    else to the first cell holding its first snippet. Edited cells and the `rerun` cells are
-    executed again, in notebook order, after the definitions."""
+    else to the first cell holding its first snippet. Definition cells are re-executed so
+    that other functions pick up the edited ones; the other cells run in notebook order."""
     definitions = defined_names(cells)
-    run = variant_namespace(base, cells, {k: v for k, v in edits.items() if k in definitions})
+    patched, seen = [], set()
+    for source in cells:
+        if is_definition_cell(source):
+            source, hits = edit_definitions(
+                source, {k: v for k, v in edits.items() if k in definitions}
+            )
+            seen |= hits
+            patched.append(source)
+    missing = {k for k in edits if k in definitions} - seen
+    if missing:
+        raise KeyError(f"no definition cell defines {sorted(missing)}")
     edited: dict[int, str] = {}
     for name, snippets in edits.items():
         if name in definitions:
@@ -151,15 +151,22 @@ def mutant_namespace(
     unknown = [s for s in rerun if not any(s in source for source in cells)]
     if unknown:
         raise KeyError(f"no cell contains {unknown}")
-    again = [
-        edited.get(i, source)
-        for i, source in enumerate(cells)
-        if i in edited or any(s in source for s in rerun)
-    ]
-    run.errors.extend(execute(again, run.namespace).errors)
+    again = [i for i, c in enumerate(cells) if i in edited or any(s in c for s in rerun)]
+    changed = set(edits)
+    for i in again:
+        changed |= bound_names(edited.get(i, cells[i]))
+    return MutantPlan(
+        tuple(patched + [edited.get(i, cells[i]) for i in again]), tuple(again), frozenset(changed)
+    )
+
+
+def mutant_namespace(base: dict[str, Any], plan: MutantPlan) -> Execution:
+    """The executed solution with the mutant applied; trained models take edited classes
+    (on a copy, so the shared solution run stays intact)."""
+    run = execute(plan.sources, dict(base))
     classes = {
         name: run.namespace[name]
-        for name in edits
+        for name in plan.changed
         if isinstance(run.namespace.get(name), type) and run.namespace[name] is not base.get(name)
     }
     for key, value in list(run.namespace.items()):
@@ -169,3 +176,94 @@ def mutant_namespace(
                 twin.__class__ = cls
                 run.namespace[key] = twin
     return run
+
+
+def bound_names(source: str) -> set[str]:
+    """Names a cell binds at its top level (assignments, loops, imports, defs, classes)."""
+    names: set[str] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+            continue
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                names.add(sub.id)
+            elif isinstance(sub, ast.alias):
+                names.add((sub.asname or sub.name).split(".")[0])
+    return names
+
+
+def code_globals(code: CodeType) -> set[str]:
+    """Names a function reads from its module globals, its nested functions included."""
+    names = {ins.argval for ins in dis.get_instructions(code) if ins.opname == "LOAD_GLOBAL"}
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= code_globals(const)
+    return names
+
+
+def _direct_reads(value: Any, namespace: dict[str, Any]) -> set[str]:
+    """Notebook names one value reads when used: a function's globals and defaults, a
+    notebook class's methods (and bases), a notebook object's class."""
+    if isinstance(value, FunctionType):
+        defaults = (*(value.__defaults__ or ()), *(value.__kwdefaults__ or {}).values())
+        by_identity = {n for n, v in namespace.items() if any(v is d for d in defaults)}
+        cells = [c.cell_contents for c in value.__closure__ or () if _filled(c)]
+        return (
+            code_globals(value.__code__)
+            | by_identity
+            | {n for n, v in namespace.items() if any(v is c for c in cells)}
+        )
+    if isinstance(value, type):
+        reads = set()
+        for klass in value.__mro__:
+            if namespace.get(klass.__name__) is not klass:
+                continue  # torch's and the standard library's classes are not the notebook's
+            reads.add(klass.__name__)
+            for attr in vars(klass).values():
+                attr = getattr(attr, "__func__", getattr(attr, "fget", attr))
+                if isinstance(attr, FunctionType):
+                    reads |= _direct_reads(attr, namespace)
+        return reads
+    cls = type(value)
+    return {cls.__name__} if namespace.get(cls.__name__) is cls else set()
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018
+    except ValueError:
+        return False
+    return True
+
+
+def reached_names(names: Iterable[str], namespace: dict[str, Any]) -> set[str]:
+    """Every notebook name that the given names reach, transitively (they included)."""
+    seen: set[str] = set()
+    stack = list(names)
+    while stack:
+        name = stack.pop()
+        if name in seen or name not in namespace:
+            continue
+        seen.add(name)
+        stack.extend(_direct_reads(namespace[name], namespace) - seen)
+    return seen
+
+
+def test_inputs(tests_dir: Path) -> dict[str, set[str]]:
+    """Per question, the namespace names its test cases take as arguments."""
+    inputs: dict[str, set[str]] = {}
+    for path in question_files(tests_dir):
+        test_file = ExceptionTestFile.from_file(str(path))
+        for case in test_file.test_cases:
+            code = case.body.test_func.__code__
+            inputs.setdefault(test_file.name, set()).update(code.co_varnames[: code.co_argcount])
+    return inputs
+
+
+def affected_questions(
+    inputs: dict[str, set[str]], namespace: dict[str, Any], changed: Iterable[str]
+) -> set[str]:
+    """The questions whose tests reach a changed name; the others grade as the reference."""
+    changed = set(changed)
+    return {q for q, names in inputs.items() if reached_names(names, namespace) & changed}

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import ast
 import builtins
-import dis
 import importlib.util
 import re
 from collections import Counter
-from types import CodeType
 
 import hw03_harness as harness
 import nbformat
@@ -52,15 +50,6 @@ def files_by_question(tests_dir) -> dict[str, ExceptionTestFile]:
         test_file = ExceptionTestFile.from_file(str(path))
         files[test_file.name] = test_file
     return files
-
-
-def global_names(code: CodeType) -> set[str]:
-    """Names a function reads from its module globals, its nested functions included."""
-    names = set()
-    for const in code.co_consts:
-        if isinstance(const, CodeType):
-            names |= global_names(const)
-    return names | {ins.argval for ins in dis.get_instructions(code) if ins.opname == "LOAD_GLOBAL"}
 
 
 def scores(results) -> dict[str, float]:
@@ -114,7 +103,7 @@ def test_hidden_tests_are_self_contained(assigned):
             func = case.body.test_func
             params = set(func.__code__.co_varnames[: func.__code__.co_argcount])
             assert not params & LIBRARY_NAMES, f"{func.__name__} takes a library from the student"
-            outside = global_names(func.__code__) - allowed
+            outside = harness.code_globals(func.__code__) - allowed
             assert not outside, f"{func.__name__} reads {outside} from outside its body"
 
 
@@ -173,14 +162,68 @@ def test_mutants_are_plain_data_and_cover_every_question():
     assert foreseen <= {m.name for m in MUTANTS}
 
 
+TRAINING_CELLS = ("cls_model = ClozeClassifier(", "ner_model = NerTagger(", "translator = Seq2Seq(")
+# cheap mutants of each part whose whole-homework grade checks the reach analysis
+REACH_CHECKED = ["vocab_min_freq_strict", "attention_wrong_axis", "bio_end_inclusive"]
+
+
+@pytest.fixture(scope="session")
+def test_inputs(assigned) -> dict[str, set[str]]:
+    return harness.test_inputs(assigned.autograder_tests)
+
+
+def plan(mutant, cells) -> harness.MutantPlan:
+    return harness.plan_mutant(cells, {mutant.function: mutant.edits}, mutant.rerun)
+
+
+def test_only_mutants_naming_a_training_retrain(solution_cells):
+    """The one session execution of the reference serves every mutant: a mutant executes
+    definition cells, its edited cell and its `rerun` cells, and retrains a model only if
+    it names that training in `rerun`."""
+    training = {i for i, c in enumerate(solution_cells) if any(s in c for s in TRAINING_CELLS)}
+    for mutant in MUTANTS:
+        retrained = set(plan(mutant, solution_cells).answer_cells) & training
+        named = {i for i in training if any(s in solution_cells[i] for s in mutant.rerun)}
+        assert retrained == named, mutant.name
+
+
+def test_reach_follows_models_into_their_classes(solution_run, test_inputs):
+    reach = harness.reached_names(test_inputs["q11"], solution_run.namespace)
+    assert {"translate", "translator", "Seq2Seq", "attention", "greedy_decode"} <= reach
+    assert "build_vocab" not in harness.reached_names(test_inputs["q7"], solution_run.namespace)
+    assert harness.affected_questions(test_inputs, solution_run.namespace, {"corpus_bleu"}) == {
+        "q10"
+    }  # q11's tests take the BLEU the notebook reported (a number), not the function
+
+
+@pytest.mark.parametrize("name", REACH_CHECKED)
+def test_questions_a_mutant_does_not_reach_grade_as_the_reference(
+    name, assigned, solution_cells, solution_run, test_inputs
+):
+    mutant = next(m for m in MUTANTS if m.name == name)
+    mutant_plan = plan(mutant, solution_cells)
+    reached = harness.affected_questions(test_inputs, solution_run.namespace, mutant_plan.changed)
+    unreached = set(test_inputs) - reached
+    variant = harness.mutant_namespace(solution_run.namespace, mutant_plan)
+    results = harness.grade(assigned.autograder_tests, variant.namespace, questions=unreached)
+    assert len({r.question for r in results}) >= 6, "most questions should be out of reach"
+    assert [r.name for r in results if not r.passed] == []
+
+
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
-def test_mutant_is_caught_by_its_question(mutant, assigned, solution_cells, solution_run):
-    variant = harness.mutant_namespace(
-        solution_run.namespace, solution_cells, {mutant.function: mutant.edits}, mutant.rerun
-    )
+def test_mutant_is_caught_by_its_question(
+    mutant, assigned, solution_cells, solution_run, test_inputs
+):
+    """Only the questions whose tests reach what the mutant changed are graded; the others
+    grade as the reference does (full marks, `test_solution_scores_full_marks`)."""
+    mutant_plan = plan(mutant, solution_cells)
+    graded = harness.affected_questions(test_inputs, solution_run.namespace, mutant_plan.changed)
+    assert mutant.questions <= graded, f"{mutant.name} cannot reach {mutant.questions - graded}"
+    variant = harness.mutant_namespace(solution_run.namespace, mutant_plan)
     assert variant.errors == []
-    results = harness.grade(assigned.autograder_tests, variant.namespace)
+    results = harness.grade(assigned.autograder_tests, variant.namespace, questions=graded)
     lost = {r.question for r in results if not r.passed}
     assert mutant.question in lost, f"{mutant.name} is not caught by {mutant.question}"
     assert lost == mutant.questions
-    assert harness.total(results) > 15.0 / 2, "one mistake should not cost most of the homework"
+    lost_points = sum(r.points for r in results if not r.passed)
+    assert 15.0 - lost_points > 15.0 / 2, "one mistake should not cost most of the homework"
