@@ -30,8 +30,10 @@ def test_build_makes_student_folder_and_bundle(course, write_master, make_master
     assert bundle.questions == {"q1": 2.0} and bundle.notebook == "hw01.ipynb"
     assert sorted(p.relative_to(student).as_posix() for p in student.rglob("*") if p.is_file()) == [
         "hw01.ipynb",
+        "submit.py",  # the client for `autograder serve`, never in the bundle
         "tests/q1.py",
     ]
+    assert not (bundle_dir / "submit.py").exists()
     assert "test_relu_hidden" not in (student / "tests" / "q1.py").read_text()
     assert "test_relu_hidden" in (bundle.tests_dir / "q1.py").read_text()
     assert "clamp(min=0.0)" in solution_nb.read_text()

@@ -11,6 +11,7 @@ import shutil
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from serve.test_serve_process import start_server
 
 from .conftest import REPO, _free_port
 
@@ -18,11 +19,9 @@ GRADING_SECONDS = 900  # the real hw01 trains small models: minutes on a busy ma
 
 
 def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
-    browser, screenshot, tmp_path
+    browser, screenshot, tmp_path, cli
 ):
-    from conftest import run_cli
-    from serve.test_serve_process import start_server
-
+    run_cli = cli  # tests/conftest.py's, as a fixture: a bare `conftest` import is ambiguous
     from autograder.authoring.release import build
     from autograder.course.config import load_course
     from autograder.grading.bundle import load_bundle, write_bundle_json

@@ -1,5 +1,10 @@
-"""The red-team notebooks of tests/security, graded inside the image one container each:
-every one scores exactly what the blank scores, test by test."""
+"""The red-team notebooks of tests/security that attack the sandbox itself, graded inside
+the image one container each: every one scores exactly what the blank scores, test by test.
+
+The image grades under bubblewrap (never the warm pool), so what differs from the host is
+the sandbox. Attacks on the trusted side (lying objects, patched asserts, forged metadata,
+floods of replies, hanging calls) meet the same grader code whatever starts the worker:
+tests/security runs them on the host, and they are not repeated here, one container each."""
 
 from __future__ import annotations
 
@@ -13,7 +18,19 @@ from security.attacks import ATTACKS, FAKE_RESULTS, Attack, build_notebook, name
 
 from .conftest import Grader, Release, Run, run_all
 
-RED_TEAM = [*ATTACKS, FAKE_RESULTS]
+TRUSTED_SIDE = {
+    "patched_asserts",
+    "always_equal",
+    "tensor_liars",
+    "float_liars",
+    "fake_validation",
+    "input_transformer",
+    "tampered_metadata",
+    "printed_scores",
+    "hang_in_call",
+    "huge_replies",
+}
+RED_TEAM = [*(a for a in ATTACKS if a.name not in TRUSTED_SIDE), FAKE_RESULTS]
 # These attacks are about the time limits: they keep their tight ones. The others get time
 # enough that a loaded machine never stops them before their cells run (their memory,
 # process, file and disk limits stay as tight as in tests/security).
@@ -106,3 +123,8 @@ def test_attack_scores_exactly_what_the_blank_scores(red_team, hw01, name):
 def test_fake_results_files_do_not_reach_the_results_folder(red_team):
     assert red_team["fake_results"].results_files == ["results.json"]
     assert "FAKE" not in red_team["fake_results"].results["output"]
+
+
+def test_the_attacks_left_to_the_host_are_real_attacks():
+    assert TRUSTED_SIDE.issubset(a.name for a in ATTACKS)
+    assert len(RED_TEAM) == len(ATTACKS) - len(TRUSTED_SIDE) + 1
