@@ -48,6 +48,8 @@ def _request(url: str, token: str, data: bytes | None = None, content_type: str 
         raise SubmitError(f"сервер отказал ({exc.code}): {detail or exc.reason}") from None
     except (urllib.error.URLError, OSError) as exc:
         raise SubmitError(f"не удалось связаться с сервером {url}: {exc}") from None
+    except ValueError:  # not JSON, or a URL http.client refuses
+        raise SubmitError(f"сервер {url} ответил не так, как ожидалось; проверьте адрес") from None
 
 
 def _multipart(path: Path, late: bool) -> tuple[bytes, str]:
@@ -73,12 +75,14 @@ def submit(
     wait: bool = True,
 ) -> dict:
     """Отправить ноутбук; вернуть квитанцию (и результаты открытых тестов, если wait)."""
-    token = token or os.environ.get("AUTOGRADER_TOKEN")
+    token = (token or os.environ.get("AUTOGRADER_TOKEN") or "").strip()  # pasted with a newline
     server = (server or os.environ.get("AUTOGRADER_SERVER") or SERVER_URL or "").rstrip("/")
     homework = homework or HOMEWORK
     path = Path(notebook)
     if not token:
         raise SubmitError("не указан ключ доступа: --token или переменная AUTOGRADER_TOKEN")
+    if not (token.isascii() and token.isprintable()) or " " in token:
+        raise SubmitError("в ключе доступа недопустимые символы: скопируйте его ещё раз")
     if not server:
         raise SubmitError("не указан адрес сервера: --server или переменная AUTOGRADER_SERVER")
     if not homework:
