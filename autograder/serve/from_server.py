@@ -35,14 +35,16 @@ def server_submissions(
         chosen.append(
             on_time[-1] if component.late_policy.kind == "reject" and on_time else mine[-1]
         )
-    return [
-        SubmissionFile(
-            student_id=r.student_id,
-            path=data_dir / UPLOADS / r.stored_name,
-            source=f"serve receipt {r.public_id}",
-            submitted_at=r.received_at,
-            time_source="server",
-            content_sha256=r.content_sha256,
-        )
-        for r in chosen
-    ]
+    return [receipt_submission(r, data_dir) for r in chosen]
+
+
+def receipt_submission(receipt: Receipt, data_dir: Path) -> SubmissionFile:
+    """The stored upload of `receipt` as a submission, with the server's time."""
+    return SubmissionFile(
+        student_id=receipt.student_id,
+        path=data_dir / UPLOADS / receipt.stored_name,
+        source=f"serve receipt {receipt.public_id}",
+        submitted_at=receipt.received_at,
+        time_source="server",
+        content_sha256=receipt.content_sha256,
+    )

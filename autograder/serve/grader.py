@@ -16,9 +16,8 @@ from autograder.gradebook.database import Gradebook, Receipt
 from autograder.grading.bundle import Bundle, load_bundle
 from autograder.grading.notebook import grade_notebook
 from autograder.grading.sandbox import pool as warm_pool
-from autograder.intake import SubmissionFile
+from autograder.serve.from_server import receipt_submission
 from autograder.serve.queue import Claimed, claim, finish_job
-from autograder.serve.uploads import UPLOADS
 
 IDLE_POLL_S = 0.5
 RESULTS = "results"
@@ -37,14 +36,7 @@ def grade_claimed(
     receipt = claimed.receipt
     out_dir = results_dir(data_dir, receipt)
     results = out_dir / receipt.student_id / "results.json"
-    sub = SubmissionFile(
-        student_id=receipt.student_id,
-        path=data_dir / UPLOADS / receipt.stored_name,
-        source=f"serve receipt {receipt.public_id}",
-        submitted_at=receipt.received_at,
-        time_source="server",
-        content_sha256=receipt.content_sha256,
-    )
+    sub = receipt_submission(receipt, data_dir)
     try:
         if already_graded(gradebook, bundle, sub) is None or not results.is_file():
             result = grade_notebook(bundle, sub.path, student_id=sub.student_id, backend=backend)
