@@ -92,6 +92,7 @@ def grade_on_cluster(
 ) -> BatchReport:
     """Grade `submissions` on the cluster; the same report as grade_batch's."""
     from distributed import as_completed
+    from distributed.comm import CommClosedError
 
     if backend == "none":
         raise ClusterError("--cluster grades in sandboxes only: --backend none is refused")
@@ -127,6 +128,10 @@ def grade_on_cluster(
                 if pending:
                     future = next(finished)
                     done(run.collect(future, pending.pop(future.key)[1]))
+        except CommClosedError:
+            # the scheduler went away between two calls (nthreads, run_on_scheduler) rather
+            # than while a future was awaited: the same loss, the same one line
+            raise run.lost_scheduler() from None
         except KeyboardInterrupt:
             report.interrupted = True
             running = [f for f, _ in pending.values()]
@@ -205,10 +210,7 @@ class _Run:
         from distributed import KilledWorker
 
         if future.status == "cancelled":
-            raise ClusterError(
-                f"lost the Dask scheduler at {self.cluster}: what finished is recorded; "
-                "run the same command again to grade the rest"
-            )
+            raise self.lost_scheduler()
         if future.status == "error":
             exc = future.exception()
             if isinstance(exc, WorkerMismatch):
@@ -223,6 +225,12 @@ class _Run:
         except ResultRejected as exc:
             return Outcome(sub, "failed", message=f"worker reply refused: {exc}")
         return self._finish(sub, result)
+
+    def lost_scheduler(self) -> ClusterError:
+        return ClusterError(
+            f"lost the Dask scheduler at {self.cluster}: what finished is recorded; "
+            "run the same command again to grade the rest"
+        )
 
     def _finish(self, sub: SubmissionFile, result: GradingResult) -> Outcome:
         return finish_submission(
