@@ -59,7 +59,7 @@ def part_c(ns: dict) -> dict:
     train_x, train_y = make(1000, seed=0)
     sets = {
         "heldout": make(400, seed=52025),
-        "shifted": make(400, seed=52026, noise=0.35, radius=(4.0, 12.0)),
+        "shifted": make(400, seed=52026, noise=0.30, radius=(4.0, 12.0)),
     }
     methods = {
         "unet (reference)": lambda: ns["UNet"](1, 1, 8),

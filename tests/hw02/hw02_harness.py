@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
-from collections.abc import Mapping, Sequence
+import types
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,18 +145,84 @@ def grade(
     reuse: tuple[Mapping[str, Any], Mapping[str, CaseResult]] | None = None,
 ) -> list[CaseResult]:
     """Score every case. With `reuse=(base_namespace, base_results)`, a case whose arguments
-    are the very objects it was given in the base run keeps its base result: the tests are
+    are the same as in the base run (`same_as`) keeps its base result: the tests are
     deterministic, so only cases that see an edited or re-computed object are run again."""
     results = []
     for case in cases:
         if reuse is not None:
             base, base_results = reuse
             missing = object()
-            if all(namespace.get(p, missing) is base.get(p, missing) for p in case.params):
+            if all(same_as(namespace.get(p, missing), base.get(p, missing)) for p in case.params):
                 results.append(base_results[case.name])
                 continue
         results.append(run_case(case, namespace))
     return results
+
+
+_PLAIN = (int, float, complex, str, bytes, bool, type(None))
+
+
+def _code_objects(code: types.CodeType) -> Iterator[types.CodeType]:
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _code_objects(const)
+
+
+def same_as(value: Any, base: Any, _checking: set[int] | None = None) -> bool:
+    """`value` behaves as `base`: the very object, or a function or class that a variant
+    re-executed from identical code and whose every notebook global, default and closure
+    cell is itself the same (every definition cell is re-executed for each mutant, so
+    identity alone would re-run every case that takes a function)."""
+    if value is base:
+        return True
+    checking = set() if _checking is None else _checking
+    if id(value) in checking:  # a recursion (a function naming itself): judged by the rest
+        return True
+    checking.add(id(value))
+    if isinstance(value, _PLAIN) and type(value) is type(base):
+        return value == base
+    if isinstance(value, staticmethod | classmethod) and type(value) is type(base):
+        return same_as(value.__func__, base.__func__, checking)
+    if isinstance(value, property) and isinstance(base, property):
+        return all(
+            same_as(getattr(value, a), getattr(base, a), checking) for a in ("fget", "fset", "fdel")
+        )
+    if isinstance(value, tuple) and isinstance(base, tuple) and len(value) == len(base):
+        return all(same_as(v, b, checking) for v, b in zip(value, base, strict=True))
+    if isinstance(value, types.FunctionType) and isinstance(base, types.FunctionType):
+        if value.__code__ != base.__code__:
+            return False
+        if not same_as(value.__defaults__, base.__defaults__, checking):
+            return False
+        if not same_as(value.__kwdefaults__ or {}, base.__kwdefaults__ or {}, checking):
+            return False
+        cells = zip(value.__closure__ or (), base.__closure__ or (), strict=False)
+        if len(value.__closure__ or ()) != len(base.__closure__ or ()) or not all(
+            same_as(v.cell_contents, b.cell_contents, checking) for v, b in cells
+        ):
+            return False
+        missing = object()
+        names = {n for code in _code_objects(value.__code__) for n in code.co_names}
+        return all(
+            same_as(value.__globals__.get(n, missing), base.__globals__.get(n, missing), checking)
+            for n in names
+            if n in value.__globals__ or n in base.__globals__
+        )
+    if isinstance(value, dict) and isinstance(base, dict):
+        return value.keys() == base.keys() and all(
+            same_as(value[k], base[k], checking) for k in value
+        )
+    if isinstance(value, type) and isinstance(base, type):
+        skip = {"__dict__", "__weakref__", "__module__", "__doc__"}
+        mine = {k: v for k, v in vars(value).items() if k not in skip}
+        theirs = {k: v for k, v in vars(base).items() if k not in skip}
+        return (
+            value.__qualname__ == base.__qualname__
+            and same_as(value.__bases__, base.__bases__, checking)
+            and same_as(mine, theirs, checking)
+        )
+    return False
 
 
 def variant_namespace(

@@ -6,9 +6,7 @@ snippets inside the solution functions it breaks (`edits`: function or class nam
 that changes a trained model also names the computation cells to re-run (`rerun`: (old,
 new) snippets locating each cell, the snippet replaced; old == new re-runs it unchanged).
 `downstream` lists the test cases of OTHER questions that fail as well because they judge
-an artefact built from the broken one. `unjudged` lists cases whose outcome is no verdict
-on the mistake and is not compared (the speed case timing the reference's int8 U-Net
-against a replaced `unet` compares two unrelated models). The test: at least one case of
+an artefact built from the broken one. The test: at least one case of
 `question` fails, and every other failing case outside it is in `downstream`.
 """
 
@@ -22,8 +20,6 @@ Edit = tuple[str, str]
 # pruned and quantized models are reused, so they no longer match a re-trained `unet`)
 AGAINST_UNET = frozenset({"test_q6_fused_model_hidden", "test_q8_quantized_agreement_hidden"})
 NOT_A_UNET = AGAINST_UNET | {"test_q7_pruned_model_hidden", "test_q8_quantized_structure_hidden"}
-# the speed case times quantized_unet against `unet`: a 1x1 convolution is faster than any U-Net
-FASTER_THAN_INT8 = NOT_A_UNET | {"test_q8_quantized_speed_hidden"}
 
 # computation cells, located by a snippet
 TRAIN_UNET = "unet = train_segmentation(unet, train_images, train_masks, epochs=SEG_EPOCHS, seed=0)"
@@ -41,7 +37,6 @@ class Mutant:
     edits: dict[str, tuple[Edit, ...]] = field(default_factory=dict)
     rerun: tuple[Edit, ...] = ()
     downstream: frozenset[str] = frozenset()
-    unjudged: frozenset[str] = frozenset()
 
 
 IOU_RETURN = "return torch.where(union > 0, inter / union.clamp(min=1.0), torch.ones_like(union))"
@@ -318,7 +313,7 @@ MUTANTS_ABC = [
         "a per-pixel intensity threshold (a trained 1x1 convolution) instead of a U-Net",
         "q5",
         rerun=((BUILD_UNET, "unet = nn.Conv2d(1, 1, 1)"), (TRAIN_UNET, TRAIN_UNET)),
-        downstream=FASTER_THAN_INT8,
+        downstream=NOT_A_UNET,
     ),
     Mutant(
         "seg_local_cnn_without_downsampling",
@@ -333,9 +328,6 @@ MUTANTS_ABC = [
             (TRAIN_UNET, TRAIN_UNET),
         ),
         downstream=NOT_A_UNET,
-        # its float CNN against the reference's int8 U-Net: two unrelated costs, seen on
-        # either side of the 1.6 threshold (measured 3.6 alone, failed 2 of 4 suite runs)
-        unjudged=frozenset({"test_q8_quantized_speed_hidden"}),
     ),
 ]
 

@@ -199,10 +199,14 @@ def test_mutant_is_caught_on_its_own_question(mutant, cases, solution_cells, sol
     failing = harness.failed(results)
     own = {c.name for c in cases if c.question == mutant.question}
     assert failing & own, f"{mutant.name} is not caught by any test of {mutant.question}"
-    assert (failing - own) - mutant.unjudged == mutant.downstream
+    assert failing - own == mutant.downstream
 
 
-PRETEND_QUANTIZED = """quantized_unet = copy.deepcopy(unet).eval()
+PRETEND_QUANTIZED = """def quantize_unet(model, calibration_images, batch_size=50):
+    return copy.deepcopy(model).eval()
+
+
+quantized_unet = quantize_unet(unet, train_images[:200])
 import time
 
 _ticks = iter(range(10**12))
@@ -212,7 +216,7 @@ time.perf_counter = time.process_time = time.time = lambda: next(_ticks) * 1e-9"
 def test_a_float_model_with_patched_timers_loses_the_speed_case(
     cases, solution_cells, solution_run, solution_results, monkeypatch
 ):
-    """The float unet handed back as quantized, and the notebook's clocks patched to report
+    """quantize_unet hands the float model back as quantized, and the notebook's clocks patched to report
     almost no time: the speed case reads the kernel's count, so it still sees no speed-up."""
     for name in ("perf_counter", "process_time", "time"):
         monkeypatch.setattr(time, name, getattr(time, name))  # restored after the notebook's patch
