@@ -48,15 +48,6 @@ def _run(repo_root: Path, root: Path) -> tuple[subprocess.CompletedProcess, dict
     return proc, json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
 
 
-def test_solution_scores_full_marks(repo_root, tmp_path, hw01):
-    bundle, solution, _ = hw01
-    proc, results = _run(repo_root, _tree(tmp_path, bundle.root, {"hw01.ipynb": solution}))
-    assert proc.returncode == 0, proc.stderr
-    assert results["score"] == 15
-    assert {t["visibility"] for t in results["tests"]} >= {"visible", "after_published"}
-    assert results["extra_data"]["backend"]
-
-
 def test_blank_scores_zero(repo_root, tmp_path, hw01):
     bundle, _, blank = hw01
     proc, results = _run(repo_root, _tree(tmp_path, bundle.root, {"hw01.ipynb": blank}))
@@ -102,7 +93,8 @@ def test_gradescope_zip_layout(repo_root, tmp_path, hw01, course_root):
 
 def test_unpacked_gradescope_zip_grades_the_solution(repo_root, tmp_path, hw01):
     """The issue's acceptance path: make the zip, unpack it as Gradescope does into
-    /autograder/source, put the solution in /autograder/submission, run its run_autograder."""
+    /autograder/source, put the solution in /autograder/submission, run its run_autograder
+    (the one grading of the solution here: full marks, hidden tests held back)."""
     from autograder.authoring.gradescope_zip import build_gradescope_zip
 
     bundle, solution, _ = hw01
@@ -119,6 +111,8 @@ def test_unpacked_gradescope_zip_grades_the_solution(repo_root, tmp_path, hw01):
     assert proc.returncode == 0, proc.stderr
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 15
+    assert {t["visibility"] for t in results["tests"]} >= {"visible", "after_published"}
+    assert results["extra_data"]["backend"]
 
 
 def test_a_requirement_no_sandbox_meets_refuses_before_grading(repo_root, tmp_path, hw01):
