@@ -16,7 +16,10 @@ def test_filesystem_search_finds_no_test_solution_bundle_or_repository(
     security_run, scores_like_blank, runtime_entries
 ):
     seen = report_of(scores_like_blank("search_and_exec"))
-    assert seen["scanned"] > 10_000 and "/" in seen["finished"]  # it really looked
+    # it really looked: the whole visible tree outside the runtime was walked ("/"), and
+    # thousands of files read (the runtime, walked last, may be cut by the 20 s budget: a
+    # slow AVX2 machine under load read 8,863 in 15 s)
+    assert "/" in seen["finished"] and seen["scanned"] > 5_000
     assert seen["hits"] == [] and seen["names"] == [] and seen["execd"] == 0
     for path in security_run.host_files:
         assert seen["direct"][path] in ("FileNotFoundError", "PermissionError"), path
