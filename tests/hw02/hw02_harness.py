@@ -173,7 +173,8 @@ def same_as(value: Any, base: Any, _checking: set[int] | None = None) -> bool:
     """`value` behaves as `base`: the very object, or a function or class that a variant
     re-executed from identical code and whose every notebook global, default and closure
     cell is itself the same (every definition cell is re-executed for each mutant, so
-    identity alone would re-run every case that takes a function)."""
+    identity alone would re-run every case that takes a function). Anything else counts as
+    changed, which only costs a re-run."""
     if value is base:
         return True
     checking = set() if _checking is None else _checking
@@ -182,12 +183,6 @@ def same_as(value: Any, base: Any, _checking: set[int] | None = None) -> bool:
     checking.add(id(value))
     if isinstance(value, _PLAIN) and type(value) is type(base):
         return value == base
-    if isinstance(value, staticmethod | classmethod) and type(value) is type(base):
-        return same_as(value.__func__, base.__func__, checking)
-    if isinstance(value, property) and isinstance(base, property):
-        return all(
-            same_as(getattr(value, a), getattr(base, a), checking) for a in ("fget", "fset", "fdel")
-        )
     if isinstance(value, tuple) and isinstance(base, tuple) and len(value) == len(base):
         return all(same_as(v, b, checking) for v, b in zip(value, base, strict=True))
     if isinstance(value, types.FunctionType) and isinstance(base, types.FunctionType):
@@ -197,10 +192,9 @@ def same_as(value: Any, base: Any, _checking: set[int] | None = None) -> bool:
             return False
         if not same_as(value.__kwdefaults__ or {}, base.__kwdefaults__ or {}, checking):
             return False
-        cells = zip(value.__closure__ or (), base.__closure__ or (), strict=False)
-        if len(value.__closure__ or ()) != len(base.__closure__ or ()) or not all(
-            same_as(v.cell_contents, b.cell_contents, checking) for v, b in cells
-        ):
+        closures = (value.__closure__ or (), base.__closure__ or ())
+        contents = tuple(tuple(c.cell_contents for c in cells) for cells in closures)
+        if not same_as(*contents, checking):
             return False
         missing = object()
         names = {n for code in _code_objects(value.__code__) for n in code.co_names}

@@ -216,8 +216,9 @@ time.perf_counter = time.process_time = time.time = lambda: next(_ticks) * 1e-9"
 def test_a_float_model_with_patched_timers_loses_the_speed_case(
     cases, solution_cells, solution_run, solution_results, monkeypatch
 ):
-    """quantize_unet hands the float model back as quantized, and the notebook's clocks patched to report
-    almost no time: the speed case reads the kernel's count, so it still sees no speed-up."""
+    """quantize_unet hands the float model back as quantized, and the notebook's clocks are
+    patched to report almost no time: the speed case reads the kernel's count, so it still
+    sees no speed-up."""
     for name in ("perf_counter", "process_time", "time"):
         monkeypatch.setattr(time, name, getattr(time, name))  # restored after the notebook's patch
     variant = harness.variant_namespace(
