@@ -1,7 +1,10 @@
 """Failures on a real cluster on 127.0.0.1: a worker SIGKILLed mid-task, a submission that
 kills its worker every time, the scheduler killed, the coordinator killed, and two
 coordinators grading the same folder at once. Each ends with every submission recorded
-exactly once."""
+exactly once.
+
+A test that interrupts a run does it while one submission is held (held_submission.py):
+the run is then known to be in the middle, however fast or slow the machine is."""
 
 from __future__ import annotations
 
@@ -11,9 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from held_submission import Hold, holding
 
 from .conftest import (
     PLUGINS,
+    SOLUTIONS,
     grade,
     recorded,
     start_worker,
@@ -23,6 +28,22 @@ from .conftest import (
 )
 
 EXPECTED = {"s00": 2, "s01": 1, "s02": 0, "s03": 2, "s04": 1, "s05": 0}
+
+
+@pytest.fixture
+def hold() -> Hold:
+    with holding() as held:
+        yield held
+
+
+def held_class(folder: Path, count: int, hold: Hold, held: int) -> Path:
+    """`count` notebooks; number `held` waits for the test before it defines relu."""
+    body = f"{hold.cell}\ndef relu(x):\n    return {SOLUTIONS[held % 3]}"
+    return write_class(folder, count, {held: body})
+
+
+def _alive(run):
+    return lambda: run.poll() is None
 
 
 @pytest.fixture
@@ -49,25 +70,21 @@ def _workers(scheduler, processes, count: int, allowed_failures: int = 3):
 
 
 def test_a_worker_killed_mid_task_is_graded_elsewhere_and_recorded_once(
-    course_with_bundle, tmp_path, scheduler, processes, kill_plugins
+    course_with_bundle, tmp_path, scheduler, processes, kill_plugins, hold
 ):
     from distributed import Client
 
     address, _ = _workers(scheduler, processes, 2)
-    subs = write_class(tmp_path / "class", 4)
+    subs = held_class(tmp_path / "class", 4, hold, held=1)
     db = tmp_path / "gb.db"
     run = grade(course_with_bundle, subs, db, address)
+    hold.wait_until_held(_alive(run))
     with Client(address, timeout="20s") as client:
-        busy: dict = {}
-
-        def someone_executing() -> bool:
-            busy.update({a: v for a, v in client.run(kill_plugins.executing).items() if v[1]})
-            return bool(busy) or run.poll() is not None
-
-        wait_for(someone_executing, 300, "a task to start")
-        assert run.poll() is None, "the run finished before a worker could be killed"
-        victim, (pid, keys) = next(iter(busy.items()))
-        os.kill(pid, signal.SIGKILL)  # the worker process, mid-task; its nanny restarts it
+        busy = client.run(kill_plugins.executing)
+    victims = [pid for pid, keys in busy.values() if any("-s01-" in key for key in keys)]
+    assert len(victims) == 1, busy
+    os.kill(victims[0], signal.SIGKILL)  # the worker process, mid-task; its nanny restarts it
+    hold.release_from_now_on()  # s01 again, on whichever worker takes it
     out, err = run.communicate(timeout=600)
     assert run.returncode == 0, err
     assert _points(db) == {s: p for s, p in EXPECTED.items() if s in ("s00", "s01", "s02", "s03")}
@@ -94,14 +111,13 @@ def test_a_submission_that_kills_its_worker_every_time_becomes_an_error_row(
 
 
 def test_the_scheduler_killed_is_reported_and_a_rerun_finishes_the_rest(
-    course_with_bundle, tmp_path, scheduler, processes
+    course_with_bundle, tmp_path, scheduler, processes, hold
 ):
-    address, sched = _workers(scheduler, processes, 1)
-    subs = write_class(tmp_path / "class", 6)
+    address, sched = _workers(scheduler, processes, 2)  # one held, one going on
+    subs = held_class(tmp_path / "class", 6, hold, held=0)
     db = tmp_path / "gb.db"
     run = grade(course_with_bundle, subs, db, address)
-    wait_for(lambda: len(recorded(db)) >= 1 or run.poll() is not None, 600, "a first result")
-    assert run.poll() is None, "the run finished before the scheduler could be killed"
+    hold.wait_until_held(_alive(run), also=lambda: len(recorded(db)) >= 1)
     os.killpg(sched.pid, signal.SIGKILL)
     out, err = run.communicate(timeout=600)
     assert run.returncode == 1
@@ -109,6 +125,7 @@ def test_the_scheduler_killed_is_reported_and_a_rerun_finishes_the_rest(
     done = len(recorded(db))
     assert 1 <= done < 6
     processes.stop_all()  # the old workers go with their scheduler
+    hold.release_from_now_on()
 
     address, _ = _workers(scheduler, processes, 1)
     again = grade(course_with_bundle, subs, db, address)
@@ -119,18 +136,18 @@ def test_the_scheduler_killed_is_reported_and_a_rerun_finishes_the_rest(
 
 
 def test_the_coordinator_killed_then_rerun_grades_only_what_is_missing(
-    course_with_bundle, tmp_path, scheduler, processes
+    course_with_bundle, tmp_path, scheduler, processes, hold
 ):
-    address, _ = _workers(scheduler, processes, 1)
-    subs = write_class(tmp_path / "class", 6)
+    address, _ = _workers(scheduler, processes, 2)  # one held, one going on
+    subs = held_class(tmp_path / "class", 6, hold, held=0)
     db = tmp_path / "gb.db"
     run = grade(course_with_bundle, subs, db, address)
-    wait_for(lambda: len(recorded(db)) >= 2 or run.poll() is not None, 600, "two results")
-    assert run.poll() is None, "the run finished before it could be killed"
+    hold.wait_until_held(_alive(run), also=lambda: len(recorded(db)) >= 2)
     os.killpg(run.pid, signal.SIGKILL)
     run.wait(30)
     done = len(recorded(db))
     assert 2 <= done < 6
+    hold.release_from_now_on()
     again = grade(course_with_bundle, subs, db, address)
     out, err = again.communicate(timeout=900)
     assert again.returncode == 0, err
@@ -152,20 +169,20 @@ def test_two_coordinators_grading_the_same_folder_record_each_submission_once(
 
 
 def test_ctrl_c_lets_running_tasks_finish_and_says_how_to_resume(
-    course_with_bundle, tmp_path, scheduler, processes
+    course_with_bundle, tmp_path, scheduler, processes, hold
 ):
     address, _ = _workers(scheduler, processes, 1)
-    subs = write_class(tmp_path / "class", 5)
+    subs = held_class(tmp_path / "class", 5, hold, held=1)
     db = tmp_path / "gb.db"
     run = grade(course_with_bundle, subs, db, address)
-    wait_for(lambda: len(recorded(db)) >= 1 or run.poll() is not None, 600, "a first result")
-    assert run.poll() is None, "the run finished before Ctrl-C"
-    run.send_signal(signal.SIGINT)
+    hold.wait_until_held(_alive(run), also=lambda: len(recorded(db)) >= 1)
+    run.send_signal(signal.SIGINT)  # delivered before the held notebook can go on
+    hold.release_from_now_on()  # the running task finishes and is recorded
     out, err = run.communicate(timeout=600)
     assert run.returncode == 130, err
     assert "Run the same command again" in err.decode() and "Traceback" not in err.decode()
     done = len(recorded(db))
-    assert 1 <= done < 5
+    assert done == 2  # s00, then the held s01 (one slot, filled in order): nothing new started
     again = grade(course_with_bundle, subs, db, address)
     out, err = again.communicate(timeout=900)
     assert again.returncode == 0, err
