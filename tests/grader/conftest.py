@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from slowness import scaled
 
 from autograder.grading.bundle import Bundle, write_bundle_json
 from autograder.grading.limits import Limits
@@ -79,7 +80,10 @@ NUMPY_BLANK = [
     'grader.check("q2")',
 ]
 
-FAST = Limits(notebook_seconds=60, cell_seconds=30, test_seconds=5, memory_mb=3072)
+# wall seconds, stretched on a slower machine (tests/slowness.py)
+FAST = Limits(
+    notebook_seconds=scaled(60), cell_seconds=scaled(30), test_seconds=scaled(5), memory_mb=3072
+)
 
 
 @pytest.fixture

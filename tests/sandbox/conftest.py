@@ -9,15 +9,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from slowness import scaled
 
 from autograder.grading.limits import Limits
 from autograder.grading.sandbox import Sandbox, SandboxProcess, available_backends
 
-# Small enough that every attack ends in well under a second on a 2-core machine.
+# Small enough that every attack ends in well under a second on a 2-core machine; the wall
+# seconds stretch on a slower one (tests/slowness.py).
 TEST_LIMITS = Limits(
-    notebook_seconds=20, memory_mb=1024, processes=24, file_size_mb=4, disk_mb=16, threads=1
+    notebook_seconds=scaled(20),
+    memory_mb=1024,
+    processes=24,
+    file_size_mb=4,
+    disk_mb=16,
+    threads=1,
 )
-RUN_SECONDS = 30  # a run that takes longer is a test failure, never a hang
+RUN_SECONDS = scaled(30)  # a run that takes longer is a test failure, never a hang
 
 
 @dataclass

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from slowness import scaled
 
 from autograder.grading.limits import Limits
 from autograder.grading.results import GradingResult
@@ -28,11 +29,11 @@ PAYLOADS = Path(__file__).with_name("payloads")
 CELL_BREAK = "# %% cell\n"
 REPORT = "RuntimeError: AGSEC-REPORT "
 
-# Small limits so that every bomb ends fast.
+# Small limits so that every bomb ends fast; wall seconds, stretched on a slower machine.
 LIMITS = Limits(
-    notebook_seconds=45,
-    cell_seconds=20,
-    test_seconds=5,
+    notebook_seconds=scaled(45),
+    cell_seconds=scaled(20),
+    test_seconds=scaled(5),
     memory_mb=1024,
     processes=32,
     file_size_mb=16,
@@ -44,7 +45,10 @@ LIMITS = Limits(
 # The honest runs (the solution, the probe that follows the poisoner) only need to be
 # correct, not fast: a loaded machine must not turn them into timeouts. Memory and
 # processes stay as tight as the attacks'.
-CONTROL_LIMITS = replace(LIMITS, notebook_seconds=300, cell_seconds=120, test_seconds=20)
+CONTROL_LIMITS = replace(
+    LIMITS, notebook_seconds=scaled(300), cell_seconds=scaled(120), test_seconds=scaled(20)
+)
+SEARCH_SECONDS = scaled(20)  # how long search_and_exec walks the filesystem (CTX)
 
 PRELUDE = '''import json as _agsec_json
 
@@ -106,16 +110,16 @@ ATTACKS = [
     Attack("input_transformer", where="after_imports"),
     Attack("tampered_metadata", tamper=tamper_metadata),
     Attack("printed_scores"),
-    Attack("search_and_exec", limits=replace(LIMITS, cell_seconds=30)),
+    Attack("search_and_exec", limits=replace(LIMITS, cell_seconds=scaled(30))),
     Attack("junk_fds"),
     Attack("connect_localhost"),
     Attack("raise_rlimits"),
     Attack("sys_exit"),
     Attack("os_exit"),
     Attack("kill_parent"),
-    Attack("infinite_loop", limits=replace(LIMITS, cell_seconds=10)),
-    Attack("sigterm_loop", limits=replace(LIMITS, notebook_seconds=15)),
-    Attack("hang_in_call", limits=replace(LIMITS, test_seconds=2)),
+    Attack("infinite_loop", limits=replace(LIMITS, cell_seconds=scaled(10))),
+    Attack("sigterm_loop", limits=replace(LIMITS, notebook_seconds=scaled(15))),
+    Attack("hang_in_call", limits=replace(LIMITS, test_seconds=scaled(2))),
     Attack("fork_bomb"),
     Attack("daemon"),
     Attack("memory_bomb"),
@@ -124,7 +128,7 @@ ATTACKS = [
     Attack("output_flood"),
     # about receiving and rebuilding 200 MB replies, not about time: on a loaded 2-core
     # machine a few of them took longer than the 5 s per test and the run was a timeout
-    Attack("huge_replies", limits=replace(LIMITS, test_seconds=30)),
+    Attack("huge_replies", limits=replace(LIMITS, test_seconds=scaled(30))),
     Attack("runaway_thread"),
 ]
 POISON = Attack("poison", payloads=("probe_lib", "poison"))

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from slowness import scaled
 from sqlalchemy import select
 
 from autograder.authoring.release import build
@@ -45,6 +46,7 @@ from .attacks import (
     LIMITS,
     POISON,
     PROBE,
+    SEARCH_SECONDS,
     UNPICKLE,
     Attack,
     build_notebook,
@@ -55,7 +57,8 @@ from .attacks import (
 REPO = Path(__file__).resolve().parents[2]
 WORKERS = 2  # sandboxes at a time: the machine this must run on has two cores
 SLOW_FIRST = ("search_and_exec", "sigterm_loop", "hang_in_call", "poison", "solution")
-GRACE_SECONDS = 20  # start-up, clean-up and a loaded machine, on top of what limits allow
+# start-up, clean-up and a loaded machine, on top of what limits allow
+GRACE_SECONDS = scaled(20)
 # Without these the attacks would reach the real host (a kill(-1) as your own uid!).
 NEEDED = frozenset({"filesystem", "network", "pid_namespace", "private_tmp", "uid", "processes"})
 
@@ -207,6 +210,7 @@ class Runner:
             "port6": bait.tcp6.getsockname()[1] if bait.tcp6 else 9,
             "unix_name": bait.unix_name,
             "grader_pid": os.getpid(),
+            "search_seconds": SEARCH_SECONDS,
         }
 
     def notebook(self, attack: Attack, base: Path | None = None, **ctx: Any) -> Path:
