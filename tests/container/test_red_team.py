@@ -1,5 +1,7 @@
 """The red-team notebooks of tests/security that attack the sandbox itself, graded inside
-the image one container each: every one scores exactly what the blank scores, test by test.
+the image: every one scores exactly what the blank scores, test by test. They are graded in
+one container (Grader.grade_many), each by the image's Gradescope entry on a tree of its
+own, in a bubblewrap sandbox of its own, with a results.json of its own.
 
 The image grades under bubblewrap (never the warm pool), so what differs from the host is
 the sandbox. Attacks on the trusted side (lying objects, patched asserts, forged metadata,
@@ -14,9 +16,16 @@ from dataclasses import replace
 
 import nbformat
 import pytest
-from security.attacks import ATTACKS, FAKE_RESULTS, Attack, build_notebook, names_in_tests
+from security.attacks import (
+    ATTACKS,
+    FAKE_RESULTS,
+    SEARCH_SECONDS,
+    Attack,
+    build_notebook,
+    names_in_tests,
+)
 
-from .conftest import Grader, Release, Run, run_all
+from .conftest import Grader, Release, Run
 
 TRUSTED_SIDE = {
     "patched_asserts",
@@ -78,12 +87,10 @@ def red_team(grader: Grader, hw01: Release, tmp_path_factory) -> dict[str, Run]:
         "port6": 9,
         "unix_name": f"{session}-unix",
         "grader_pid": 1,  # run_autograder execs the grader as the container's pid 1
+        "search_seconds": SEARCH_SECONDS,
     }
     notebooks = tmp_path_factory.mktemp("red-team-notebooks")
-    blank_limits = limits_for(Attack("blank"))
-    jobs = {
-        "blank": lambda: grader.grade("rt-blank", {"hw01.ipynb": hw01.blank}, limits=blank_limits)
-    }
+    submissions = {"blank": ({"hw01.ipynb": hw01.blank}, limits_for(Attack("blank")))}
     for attack in RED_TEAM:
         notebook = build_notebook(
             attack,
@@ -91,10 +98,8 @@ def red_team(grader: Grader, hw01: Release, tmp_path_factory) -> dict[str, Run]:
             hw01.blank,
             notebooks / attack.name / "hw01.ipynb",
         )
-        jobs[attack.name] = lambda a=attack, nb=notebook: grader.grade(
-            f"rt-{a.name}", {"hw01.ipynb": nb}, limits=limits_for(a)
-        )
-    return run_all(jobs)
+        submissions[attack.name] = ({"hw01.ipynb": notebook}, limits_for(attack))
+    return grader.grade_many(submissions)
 
 
 def _import_cell(notebook) -> int:
