@@ -21,6 +21,39 @@ from autograder.course.config import Course, load_course
 from autograder.gradebook.database import Gradebook, resolve_url
 
 REPO = Path(__file__).resolve().parents[1]
+pytest_plugins = ["suite_cost"]  # the suite time per folder, at the end of every run
+
+# ---------------------------------------------------------------- parallel, and shared
+# The suite runs on every core (pytest-xdist, `--dist loadgroup` in pyproject.toml). Tests
+# sharing an expensive fixture go to ONE worker, so that it is built once per run: a whole
+# folder whose session fixtures are its point (a homework's reference execution, the
+# red-team run, the grader image's runs, JupyterLab), else the tests of one session fixture
+# of ours, else those of one module-scoped fixture.
+SHARED_FOLDERS = {"hw01", "hw02", "hw03", "security", "container", "otter_compat", "browser"}
+
+
+def shared_group(item: pytest.Item) -> str | None:
+    from suite_cost import folder_of  # the plugin, loaded by then
+
+    folder = folder_of(item.nodeid)
+    if folder in SHARED_FOLDERS or folder.startswith("hw"):
+        return folder
+    fixtures = item._fixtureinfo.name2fixturedefs  # pytest's own record of what it resolved
+    ours = [(name, defs[-1]) for name, defs in sorted(fixtures.items()) if defs]
+    ours = [(name, d) for name, d in ours if d.baseid.startswith("tests")]
+    for scope in ("session", "module"):
+        for name, definition in ours:
+            if definition.scope == scope:
+                return f"{definition.baseid}::{name}"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist turns the markers into scheduling groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        group = shared_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture
