@@ -43,6 +43,9 @@ from .attacks import (
     ATTACKS,
     CONTROL_LIMITS,
     FAKE_RESULTS,
+    KERNEL_CALLS,
+    KERNEL_OBJECTS,
+    KERNEL_PROBE,
     LIMITS,
     POISON,
     PROBE,
@@ -228,6 +231,7 @@ class Runner:
             "blank": lambda: {"blank": self.grade(self.blank_nb, LIMITS)},
             "solution": lambda: {"solution": self.grade(self.solution_nb, CONTROL_LIMITS)},
             "poison": self.poison_then_probe,
+            "kernel_objects": self.kernel_objects_then_probe,
             "fake_results": self.fake_results_through_batch,
             "zip_pickle": self.zip_with_pickles,
         }
@@ -243,6 +247,20 @@ class Runner:
             PROBE, self.solution_nb, victim_token=token_for(self.session, "poison")
         )
         return {"poison": poisoned, "poison_probe": self.grade(probe, PROBE.limits)}
+
+    def kernel_objects_then_probe(self) -> dict[str, Graded]:
+        """State left in keyrings and IPC objects; then, in a fresh sandbox under another
+        uid, a probe looking for it."""
+        import pyseccomp
+
+        numbers = {
+            name: pyseccomp.resolve_syscall(pyseccomp.Arch.NATIVE, name) for name in KERNEL_CALLS
+        }
+        ctx = {"syscalls": numbers, "ipc_key": 0x4147 + secrets.randbelow(1 << 20)}
+        left = self.grade(self.notebook(KERNEL_OBJECTS, **ctx), KERNEL_OBJECTS.limits)
+        victim = token_for(self.session, KERNEL_OBJECTS.name)
+        probe = self.notebook(KERNEL_PROBE, victim_token=victim, **ctx)
+        return {"kernel_objects": left, "kernel_objects_probe": self.grade(probe, LIMITS)}
 
     def fake_results_through_batch(self) -> dict[str, Graded]:
         """Graded the way `autograder grade` does it: results.json files and a gradebook."""

@@ -94,3 +94,16 @@ def test_pickles_in_a_zip_are_never_loaded(security_run, blank):
     assert per_test(ivanov.result) == per_test(blank)
     petrov = security_run.result("zip_pickle_petrov")
     assert petrov.status == "bad-notebook" and petrov.score == 0
+
+
+def test_kernel_objects_keyed_by_uid_are_refused_and_nothing_reaches_the_next_submission(
+    security_run, scores_like_blank
+):
+    """Keyrings outlive processes and are keyed by uid, not namespace; System V and POSIX
+    IPC live in the submission's own IPC namespace. Nothing of them crosses to the next
+    submission, and the system calls that reach past the submission are refused."""
+    left = report_of(scores_like_blank("kernel_objects"))
+    # IPC objects may be made (in the submission's own namespace); keys and the rest not
+    assert set(left["worked"]) <= {"shmget", "semget", "msgget", "mq_open"}, left
+    probe = report_of(scores_like_blank("kernel_objects_probe"))
+    assert probe == {"found": {}, "looked": True}

@@ -159,6 +159,8 @@ class SandboxProcess:
                 raise SandboxError(f"sandbox: processes {survivors} survived SIGKILL")
             if self.backend == "none" and self.track.uid is not None:
                 uids.remove_files_of(self.track.uid)
+            if self.track.uid is not None:
+                uids.clear_keyrings(self.track.uid)
             if self.track.ns_init_pidfd is not None:
                 os.close(self.track.ns_init_pidfd)
                 self.track.ns_init_pidfd = None

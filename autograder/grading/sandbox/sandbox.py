@@ -137,7 +137,7 @@ class Sandbox:
             "mounts": [m.to_dict() for m in mounts],
             "uid": uid,
             "chdir": layout.SUBMISSION,
-            "seccomp": seccomp.no_userns_filter().hex(),
+            "seccomp": seccomp.policy_filter().hex(),
             "rlimits": list(hard_limits(self.limits).items()),
             "cgroups": self._group.attach_paths() if self._group is not None else [],
             "status": 0,

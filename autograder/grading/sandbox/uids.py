@@ -155,6 +155,36 @@ def remove_files_of(uid: int, roots=SHARED_WRITABLE) -> list[str]:
     return removed
 
 
+SYS_KEYCTL = {"x86_64": 250, "aarch64": 219}
+KEYCTL_GET_KEYRING_ID, KEYCTL_CLEAR = 0, 7
+KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = -4, -5
+
+
+def clear_keyrings(uid: int) -> None:
+    """Empty `uid`'s user and user-session keyrings: kernel objects keyed by uid, not by
+    namespace, that would outlive the submission and greet the next one leasing `uid`.
+    The seccomp policy already refuses keyctl and add_key; this covers a sandbox without
+    it. A forked child becomes `uid` (root cannot reach another uid's keyrings) and exits."""
+    number = SYS_KEYCTL.get(os.uname().machine)
+    if number is None or os.geteuid() != 0:
+        return
+    import ctypes
+
+    syscall = ctypes.CDLL(None, use_errno=True).syscall
+    child = os.fork()
+    if child == 0:  # only system calls from here to _exit: safe in a threaded parent
+        try:
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            for spec in (KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING):
+                keyring = syscall(number, KEYCTL_GET_KEYRING_ID, spec, 0)  # 0: do not create
+                if keyring > 0:
+                    syscall(number, KEYCTL_CLEAR, keyring)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+
+
 def chown_tree(root: Path, uid: int) -> None:
     """Give the working copy to the sandbox uid (symlinks themselves, never their targets)."""
     os.lchown(root, uid, uid)
