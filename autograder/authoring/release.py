@@ -16,6 +16,7 @@ Steps, in order; any check that fails refuses the release and publishes nothing:
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import io
@@ -36,6 +37,7 @@ from autograder.errors import AutograderError, ConfigError
 from autograder.grading.bundle import Bundle, describe_time_limits, load_bundle, write_bundle_json
 from autograder.grading.limits import LimitPolicy
 from autograder.grading.notebook import load_test_file
+from autograder.grading.proxy import LIBRARY_ALIASES
 
 OTTER_ARTIFACTS = {".zip"}  # otter's own autograder zip is not ours to ship
 TEST_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,99}")  # a question's test file is <name>.py
@@ -193,6 +195,7 @@ def _rewrite(bundle: Bundle, **extra) -> Bundle:
             "limits": None,
             "reference": bundle.reference or None,
             "seed": bundle.seed_settings(),
+            "student_aliases": bundle.student_aliases,
             **extra,
         },
     )
@@ -265,7 +268,50 @@ def _assemble_bundle(
         max_points=sum(questions.values()),
         questions=questions,
         seed=otter_seed(autograder_dir / "otter_config.json"),
+        student_aliases=student_aliases(autograder_dir / f"{assignment}.ipynb"),
     )
+
+
+def student_aliases(solution_notebook: Path) -> set[str]:
+    """Library aliases (`stats`, `F`...) the reference solution binds to values of its own
+    at top level (assignments, defs, classes; never imports): names its questions ask the
+    student to define, which tests must then take from the notebook."""
+    bound: set[str] = set()
+    for cell in nbformat.read(solution_notebook, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            bound |= _bound_names(node)
+    return bound & set(LIBRARY_ALIASES)
+
+
+def _bound_names(node: ast.stmt) -> set[str]:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {node.name}
+    targets = []
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+        targets = [node.target]
+    return {name for target in targets for name in _target_names(target)}
+
+
+def _target_names(target: ast.expr) -> set[str]:
+    """Names an assignment target binds (`a`, `a, (b, *c)`; not `x[i]` or `x.y`)."""
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    if isinstance(target, ast.Tuple | ast.List):
+        return {name for element in target.elts for name in _target_names(element)}
+    return set()
 
 
 def write_metadata_tests(autograder_notebook: Path, tests: Path) -> None:

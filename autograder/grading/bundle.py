@@ -38,6 +38,10 @@ class Bundle:
     # otter's `generate: seed`: set before every code cell (numpy + random, or seed_variable)
     seed: int | None = None
     seed_variable: str | None = None
+    # library aliases (`np`, `F`, `stats`...) the reference solution binds to values of its
+    # own: the question asks the student to define them, so tests take them from the
+    # notebook; every other alias is always the grader's module
+    student_aliases: frozenset[str] = frozenset()
 
     @property
     def tests_dir(self) -> Path:
@@ -81,6 +85,7 @@ def write_bundle_json(
     limits: dict[str, Any] | None = None,
     reference: dict[str, Any] | None = None,
     seed: dict[str, Any] | None = None,
+    student_aliases: frozenset[str] | set[str] = frozenset(),
 ) -> Bundle:
     """Write bundle.json for a bundle whose tests/ and files/ are already in place."""
     Limits().with_overrides(limits)  # refuse bad overrides at release time, not grading time
@@ -96,6 +101,8 @@ def write_bundle_json(
     }
     if seed is not None:  # only when otter set one, so older bundles read the same
         meta["seed"] = seed
+    if student_aliases:  # likewise: only a master that asks for such a name has it
+        meta["student_aliases"] = sorted(student_aliases)
     (root / "bundle.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return load_bundle(root)
 
@@ -120,6 +127,7 @@ def load_bundle(root: Path) -> Bundle:
         questions={str(k): float(v) for k, v in meta["questions"].items()},
         limits=Limits().with_overrides(meta.get("limits")),
         reference=meta.get("reference") or {},
+        student_aliases=frozenset(str(n) for n in meta.get("student_aliases", [])),
         **_seed(meta.get("seed"), meta_path),
     )
     missing = [p.name for p in bundle.test_files() if not p.is_file()]

@@ -25,6 +25,7 @@ import time
 import warnings
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import nbformat
@@ -347,7 +348,7 @@ def run_case(session: WorkerSession, question: str, case: Any, limits: Limits) -
         client = session.ready_client()
     except WorkerLost as exc:
         return case_record(question, case, False, notebook_lost_hint(exc))
-    env = StudentNamespace(client)
+    env = StudentNamespace(client, test_modules(case), session.bundle.student_aliases)
     client.deadline = time.monotonic() + limits.test_seconds
     try:
         with cpu_clock.measuring(client.process):
@@ -372,6 +373,13 @@ def run_case(session: WorkerSession, question: str, case: Any, limits: Limits) -
         missing = "в ноутбуке не определено: " + ", ".join(env.missing)
         hint = f"{hint}; {missing}" if hint else missing
     return case_record(question, case, passed, hint)
+
+
+def test_modules(case: Any) -> dict[str, ModuleType]:
+    """The names an exception-format case's own file binds to modules: as parameters they
+    too mean the grader's module, never the notebook's (an OK case has no file globals)."""
+    test_globals = getattr(getattr(case.body, "test_func", None), "__globals__", None) or {}
+    return {k: v for k, v in test_globals.items() if isinstance(v, ModuleType)}
 
 
 def lost_hint(exc: WorkerLost, limits: Limits) -> str:

@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from autograder.grading.protocol import (
@@ -35,21 +36,18 @@ MAX_TEXT = 4000  # strings the worker reports about cells and errors
 
 # A test that asks the notebook for one of these names gets the TRUSTED library, whatever the
 # notebook bound to the name (otter's docs show `def test_values(np, z)`; the student's numpy
-# could have had `allclose` replaced).
-TRUSTED_MODULES = {
+# could have had `allclose` replaced, or `F` could be an object that says yes to everything).
+# So does a name the test file itself binds to a module (StudentNamespace's `libraries`).
+LIBRARY_ALIASES = {
     "np": "numpy",
     "numpy": "numpy",
     "pd": "pandas",
     "pandas": "pandas",
     "torch": "torch",
     "nn": "torch.nn",
-    "math": "math",
-}
-# These names are common variable names too: they mean the trusted library only where the
-# notebook bound a module to them, and the student's own object otherwise.
-MODULES_IF_MODULE = {
     "F": "torch.nn.functional",
     "optim": "torch.optim",
+    "math": "math",
     "plt": "matplotlib.pyplot",
     "sp": "scipy",
     "scipy": "scipy",
@@ -470,12 +468,10 @@ def _copy_data(value: Any) -> Any:
     return value
 
 
-def trusted_module(name: str, value: Any = None) -> Any:
-    """The trusted library a test means by `name` (see TRUSTED_MODULES), or None when the
-    name is the notebook's own: `value` is what the notebook holds under it."""
-    module = TRUSTED_MODULES.get(name)
-    if module is None and type_name_of(value) == "module":
-        module = MODULES_IF_MODULE.get(name)
+def trusted_module(name: str) -> ModuleType | None:
+    """The trusted library a test means by `name` (LIBRARY_ALIASES), or None: then the name
+    is the notebook's."""
+    module = LIBRARY_ALIASES.get(name)
     if module is None:
         return None
     try:
@@ -487,17 +483,29 @@ def trusted_module(name: str, value: Any = None) -> Any:
 class StudentNamespace(Mapping[str, Any]):
     """The notebook's top-level names, fetched lazily, as otter's `global_environment`.
     A name the notebook did not define is None (as in otter) and is remembered in
-    `missing` so the result can say so. Library names resolve to the trusted modules
-    (`trusted_module`): nothing the notebook does to its own numpy reaches a test."""
+    `missing` so the result can say so. Library names never come from the notebook: a
+    name the test's own file binds to a module (`libraries`) or a conventional alias
+    (`trusted_module`) is the grader's module, whatever the notebook bound to it; only
+    the names a question asks the student to define are the notebook's, aliases among them
+    (`student_aliases`, from the bundle: `stats = [...]` in the reference solution)."""
 
-    def __init__(self, client: WorkerClient):
+    def __init__(
+        self,
+        client: WorkerClient,
+        libraries: Mapping[str, ModuleType] | None = None,
+        student_aliases: frozenset[str] = frozenset(),
+    ):
         self.client = client
+        self.libraries = dict(libraries or {})
+        self.student_aliases = student_aliases  # aliases the question asks the student to define
         self.missing: list[str] = []
         self.cache: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
         if name not in self.cache:
-            library = trusted_module(name)
+            library = self.libraries.get(name)
+            if library is None and name not in self.student_aliases:
+                library = trusted_module(name)
             if library is not None:  # never asks the worker
                 self.cache[name] = library
                 return library
@@ -505,8 +513,7 @@ class StudentNamespace(Mapping[str, Any]):
             if not found:
                 self.missing.append(name)
                 raise KeyError(name)
-            library = trusted_module(name, value)
-            self.cache[name] = value if library is None else library
+            self.cache[name] = value
         return self.cache[name]
 
     def get(self, name: str, default: Any = None) -> Any:

@@ -36,8 +36,8 @@ def test_seeded_each_cell(np, r1, r2):
     assert r1 == r2 == np.random.RandomState(7).rand()
 
 @test_case(points=1, hidden=False)
-def test_stats_is_the_students(stats):
-    assert stats == [1, 2]
+def test_stats_is_the_graders(stats):
+    assert stats.__name__ == "scipy.stats"  # the notebook's stats = [1, 2] is not asked
 
 @test_case(points=1, hidden=False)
 def test_type_of_a_students_object(pd, s):
@@ -49,7 +49,7 @@ EXCEPTION_NAMES = [
     "test_values",
     "test_math",
     "test_seeded_each_cell",
-    "test_stats_is_the_students",
+    "test_stats_is_the_graders",
     "test_type_of_a_students_object",
 ]
 
@@ -129,8 +129,8 @@ def test_a_module_parameter_is_the_trusted_module_even_if_the_notebook_patched_i
     assert not graded["monkeypatched"].passed  # the same in an OK-format case
 
 
-def test_a_common_variable_name_stays_the_students_when_it_holds_data(graded):
-    assert graded["test_stats_is_the_students"].passed
+def test_a_library_alias_is_the_graders_even_where_the_notebook_holds_data_under_it(graded):
+    assert graded["test_stats_is_the_graders"].passed
 
 
 def test_type_queries_in_exception_tests_answer_from_the_type_name(graded):
