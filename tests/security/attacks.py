@@ -136,10 +136,18 @@ PROBE = Attack("poison_probe", payloads=("probe_lib", "probe"), limits=CONTROL_L
 KERNEL_OBJECTS = Attack("kernel_objects")
 KERNEL_PROBE = Attack("kernel_objects_probe")
 # what kernel_objects calls, by number on this machine (CTX["syscalls"])
-KERNEL_CALLS = (
-    "add_key request_key keyctl bpf perf_event_open userfaultfd io_uring_setup unshare "
-    "ptrace kexec_load"
-).split()
+KERNEL_CALLS = [
+    "add_key",
+    "request_key",
+    "keyctl",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "io_uring_setup",
+    "unshare",
+    "ptrace",
+    "kexec_load",
+]
 FAKE_RESULTS = Attack("fake_results")
 UNPICKLE = Attack("zip_pickle", payloads=("unpickle",))
 
