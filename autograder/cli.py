@@ -617,6 +617,13 @@ def serve_cmd(
         bool,
         typer.Option(help="Each grader forks submissions from a warm zygote; --no-pool: cold."),
     ] = True,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Address of a reverse proxy whose X-Forwarded-For is believed (repeatable); "
+            "none by default: the client address is the connection's."
+        ),
+    ] = None,
 ) -> None:
     """Students log in, upload notebooks, get receipts and public results (/api/v1/, /docs)."""
     from autograder.serve.app import ServeSettings
@@ -644,6 +651,7 @@ def serve_cmd(
         workers=workers,
         backend=backend,
         pool=pool,
+        trusted_proxies=trusted_proxy or [],
         on_ready=ready,
     )
 

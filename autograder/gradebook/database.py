@@ -204,6 +204,20 @@ class LoginToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCTime)
 
 
+class WebSession(Base):
+    """A browser session of `autograder serve` (schema 0005): the cookie carries a random
+    id, the server keeps its SHA-256. Logout ends it here, so a cookie copied before is
+    dead everywhere; reissuing the login token ends it too (its token is revoked)."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sid_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("students.id"), index=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("login_tokens.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCTime)
+
+
 class Receipt(Base):
     """One uploaded notebook, with the server's time. Append-only: never updated or
     deleted; the same content again from the same student is the same receipt."""

@@ -17,8 +17,11 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from autograder.course.config import load_course
 from autograder.gradebook.database import Gradebook
@@ -39,6 +42,7 @@ TOO_MANY = "Слишком много неудачных попыток вход
 NOT_FOUND = "Квитанция не найдена."
 BAD_CSRF = "Форма устарела или отправлена с чужой страницы. Обновите страницу и повторите."
 MAX_WAIT_S = 60
+MULTIPART_SLACK = 64 * 2**10  # the form's boundaries and headers around the notebook
 
 
 @dataclass
@@ -58,16 +62,29 @@ def create_app(settings: ServeSettings) -> FastAPI:
     gradebook = Gradebook(settings.gradebook_url)
     sessions = Sessions(load_secret(settings.data_dir), settings.session_hours * 3600)
     limiter = LoginLimiter(settings.login_failures)
+    # Every request body is capped while it streams in (Starlette's body limit, chunked or
+    # not): the multipart parser and its spool file never hold more than the cap.
+    body_cap = settings.max_upload_bytes + MULTIPART_SLACK
     app = FastAPI(title=f"autograder serve — {course.title}", version="1")
     app.state.gradebook = gradebook
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=body_cap)  # inner: the stream
 
-    @app.middleware("http")
-    async def refuse_large_bodies(request: Request, call_next):
-        # before the multipart parser spools the body to disk; the proxy caps it as well
+    def too_large() -> JSONResponse:
+        text = f"Файл больше допустимого размера ({settings.max_upload_bytes // 2**20} МиБ)."
+        return JSONResponse({"detail": text, "code": "too-large"}, status_code=413)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def too_large_in_russian(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 413:  # the body limit, met while the body streamed in
+            return too_large()
+        return await http_exception_handler(request, exc)
+
+    @app.middleware("http")  # outer: before the limit would answer in plain English
+    async def refuse_declared_large_bodies(request: Request, call_next):
+        # a length declared over the cap: refused before a byte of the body is read
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > settings.max_upload_bytes + 2**20:
-            text = f"Файл больше допустимого размера ({settings.max_upload_bytes // 2**20} МиБ)."
-            return JSONResponse({"detail": text, "code": "too-large"}, status_code=413)
+        if declared.isdigit() and int(declared) > body_cap:
+            return too_large()
         return await call_next(request)
 
     def page(request: Request, name: str, session: SessionData, status: int = 200, **context):
@@ -85,8 +102,10 @@ def create_app(settings: ServeSettings) -> FastAPI:
 
     def session_of(request: Request) -> SessionData:
         session = sessions.read(request.cookies.get(COOKIE))
-        if session.student_id and not roster.token_is_live(gradebook, session.token_id):
-            return SessionData(None, secrets.token_urlsafe(24), fresh=True)  # token reissued
+        if session.sid is not None:
+            session.student_id = roster.session_student(gradebook, session.sid)
+            if session.student_id is None:  # logged out, or its token was reissued
+                return SessionData(None, secrets.token_urlsafe(24), fresh=True)
         return session
 
     def message(request: Request, session: SessionData, status: int, heading: str, text: str):
@@ -118,7 +137,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
             limiter.failed(client(request))
             return page(request, "login.html", session, 401, error=UNAUTHORIZED)
         # a new session, a new CSRF token
-        fresh = SessionData(found[0], secrets.token_urlsafe(24), token_id=found[1])
+        sid = roster.open_session(gradebook, *found)
+        fresh = SessionData(found[0], secrets.token_urlsafe(24), sid=sid)
         return keep(RedirectResponse("/homeworks", status_code=303), fresh)
 
     @app.post("/logout", include_in_schema=False)
@@ -126,6 +146,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         session = session_of(request)
         if not csrf_ok(session, csrf):
             return message(request, session, 403, "Ошибка формы", BAD_CSRF)
+        roster.end_session(gradebook, session.sid)  # every copy of the cookie dies with it
         return keep(
             RedirectResponse("/", status_code=303), SessionData(None, secrets.token_urlsafe(24))
         )

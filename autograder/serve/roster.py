@@ -24,6 +24,7 @@ from autograder.gradebook.database import (
     Gradebook,
     LoginToken,
     RosterEntry,
+    WebSession,
     ensure_student,
     now,
 )
@@ -199,13 +200,44 @@ def student_for_token(gradebook: Gradebook, token: str) -> str | None:
     return found[0] if found else None
 
 
-def token_is_live(gradebook: Gradebook, token_id: int | None) -> bool:
-    """A session lasts only as long as the token it was opened with (reissue ends it)."""
-    if token_id is None:
-        return False
+def open_session(gradebook: Gradebook, student_id: str, token_id: int) -> str:
+    """A new browser session for a student who just logged in; its random id (for the
+    cookie). The server keeps only its hash."""
+    sid = secrets.token_urlsafe(32)
     with gradebook.transaction() as session:
-        row = session.get(LoginToken, token_id)
-        return row is not None and row.revoked_at is None
+        session.add(
+            WebSession(sid_sha256=hash_token(sid), student_id=student_id, token_id=token_id)
+        )
+    return sid
+
+
+def session_student(gradebook: Gradebook, sid: str | None) -> str | None:
+    """The student of a live session: not ended by logout, its login token not reissued."""
+    if not sid or len(sid) > 256:
+        return None
+    with gradebook.transaction() as session:
+        row = session.scalars(
+            select(WebSession).where(
+                WebSession.sid_sha256 == hash_token(sid), WebSession.ended_at.is_(None)
+            )
+        ).first()
+        if row is None:
+            return None
+        token = session.get(LoginToken, row.token_id)
+        return row.student_id if token is not None and token.revoked_at is None else None
+
+
+def end_session(gradebook: Gradebook, sid: str | None) -> None:
+    """Logout: the session is dead for every copy of its cookie."""
+    if not sid:
+        return
+    with gradebook.transaction() as session:
+        for row in session.scalars(
+            select(WebSession).where(
+                WebSession.sid_sha256 == hash_token(sid), WebSession.ended_at.is_(None)
+            )
+        ):
+            row.ended_at = now()
 
 
 def write_tokens_csv(path: Path, issued: list[IssuedToken]) -> None:

@@ -18,9 +18,11 @@ from autograder.serve.views import served_homeworks
 
 def run_server(
     settings: ServeSettings, *, host: str, port: int, workers: int, backend: str = "auto",
-    pool: bool = True, on_ready=None,
+    pool: bool = True, on_ready=None, trusted_proxies: list[str] = (),
 ) -> None:  # fmt: skip
-    """Serve until interrupted; `on_ready(requeued, homeworks)` is told what starts."""
+    """Serve until interrupted; `on_ready(requeued, homeworks)` is told what starts. The
+    client address (what the login limiter counts) is the connection's, unless it comes
+    from one of `trusted_proxies`: then their X-Forwarded-For."""
     app = create_app(settings)
     gradebook: Gradebook = app.state.gradebook
     requeued = requeue_abandoned(gradebook)
@@ -53,7 +55,11 @@ def run_server(
     for grader in graders:
         grader.start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+        uvicorn.run(
+            app, host=host, port=port, log_level="warning",
+            proxy_headers=bool(trusted_proxies),  # uvicorn would trust 127.0.0.1 by default
+            forwarded_allow_ips=",".join(trusted_proxies) or None,
+        )  # fmt: skip
     finally:
         for grader in graders:
             grader.terminate()

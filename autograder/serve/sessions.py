@@ -1,5 +1,6 @@
-"""Who is asking: the signed session cookie (HttpOnly, SameSite), CSRF tokens on forms,
-bearer tokens for the API, and the limit on failed logins."""
+"""Who is asking: the signed session cookie (HttpOnly, SameSite) naming a session the
+server keeps (roster.open_session: logout ends it for every copy of the cookie), CSRF
+tokens on forms, bearer tokens for the API, and the limits on failed logins."""
 
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ SECRET_FILE = "session-secret"
 
 @dataclass
 class SessionData:
-    student_id: str | None
+    student_id: str | None  # only ever from the server's live session, never the cookie
     csrf: str
     fresh: bool = False  # not from a cookie: the response must set one
-    token_id: int | None = None  # the login token the session was opened with
+    sid: str | None = None  # the server-side session, once logged in
 
 
 def load_secret(data_dir: Path) -> str:
@@ -46,18 +47,18 @@ class Sessions:
         self.max_age_s = max_age_s
 
     def read(self, cookie: str | None) -> SessionData:
+        """The cookie's CSRF token and session id; who the student is, the server says."""
         if cookie:
             try:
                 value = self.serializer.loads(cookie, max_age=self.max_age_s)
-                return SessionData(value.get("s"), str(value["c"]), token_id=value.get("t"))
+                sid = value.get("i")
+                return SessionData(None, str(value["c"]), sid=sid if isinstance(sid, str) else None)
             except (BadSignature, KeyError, TypeError, AttributeError):
                 pass
         return SessionData(None, secrets.token_urlsafe(24), fresh=True)
 
     def dump(self, session: SessionData) -> str:
-        return self.serializer.dumps(
-            {"s": session.student_id, "c": session.csrf, "t": session.token_id}
-        )
+        return self.serializer.dumps({"c": session.csrf, "i": session.sid})
 
 
 def csrf_ok(session: SessionData, presented: str | None) -> bool:
@@ -66,7 +67,15 @@ def csrf_ok(session: SessionData, presented: str | None) -> bool:
 
 
 class LoginLimiter:
-    """At most `failures` failed logins per client address in `window_s` seconds."""
+    """At most `failures` failed logins per client address, and `GLOBAL_FACTOR` times as
+    many from all addresses together, in `window_s` seconds. A login token names no
+    account until it matches one, so a client that changes its address (or forges
+    X-Forwarded-For) meets the global bucket: wrong tokens are throttled whoever sends them.
+    The global bucket also throttles honest students while an attack lasts: it is the
+    price, and it ends `window_s` after the attack does."""
+
+    GLOBAL = "*"  # the bucket of all addresses
+    GLOBAL_FACTOR = 10
 
     def __init__(self, failures: int = 10, window_s: float = 300.0):
         self.failures, self.window_s = failures, window_s
@@ -75,15 +84,24 @@ class LoginLimiter:
 
     def blocked(self, client: str) -> bool:
         with self._lock:
-            times = self._prune(client)
-            return len(times) >= self.failures
+            return (
+                len(self._prune(client)) >= self.failures
+                or len(self._prune(self.GLOBAL)) >= self.failures * self.GLOBAL_FACTOR
+            )
 
     def failed(self, client: str) -> None:
         with self._lock:
             self._prune(client).append(time.monotonic())
+            if client != self.GLOBAL:
+                self._prune(self.GLOBAL).append(time.monotonic())
 
     def _prune(self, client: str) -> deque[float]:
+        """The client's failures within the window (an address with none is forgotten, so
+        a client cycling through addresses cannot grow this table for long)."""
         times = self._seen.setdefault(client, deque())
         while times and times[0] < time.monotonic() - self.window_s:
             times.popleft()
+        if len(self._seen) > 4 * self.failures * self.GLOBAL_FACTOR:
+            for key in [k for k, v in self._seen.items() if not v and k != client]:
+                del self._seen[key]
         return times

@@ -63,6 +63,19 @@ def run_submit(
     )  # fmt: skip
 
 
+def wrong_token_from(port: int, forwarded_for: str) -> int:
+    """The status of an API call with a wrong token, claiming to come from elsewhere."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/homeworks",
+        headers={"Authorization": "Bearer wrong", "X-Forwarded-For": forwarded_for},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
 def graded_eventually(port: int, public_id: str, token: str, polls: int = 10) -> bool:
     """Long-poll the receipt (60 s a time, the server's own wait) until it is graded; a
     slow machine only takes more polls. False after `polls` of them."""
@@ -115,6 +128,9 @@ def test_submit_py_then_sigkill_and_restart_grade_every_receipt_once(tmp_path):
             ids = {r.public_id: r.student_id for r in session.scalars(select(Receipt))}
         for public_id, student in ids.items():
             assert graded_eventually(port, public_id, tokens[student])
+        # no proxy is trusted by default: a forged X-Forwarded-For is not a new client
+        codes = [wrong_token_from(port, f"198.51.100.{n}") for n in range(11)]
+        assert codes == [401] * 10 + [429], codes
     finally:
         server.send_signal(signal.SIGINT)
         assert server.wait(120) == 0, log.read_text()[-2000:]
