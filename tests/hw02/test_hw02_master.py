@@ -229,3 +229,57 @@ def test_a_float_model_with_patched_timers_loses_the_speed_case(
     speed = next(c for c in cases if c.name == "test_q8_quantized_speed_hidden")
     assert solution_results[speed.name].passed
     assert not harness.run_case(speed, variant.namespace).passed
+
+
+NO_WORK_QUANTIZED = """def quantize_unet(model, calibration_images, batch_size=50):
+    class Instant(nn.Module):
+        def forward(self, x):
+            return torch.zeros(x.shape[0], 1, x.shape[2], x.shape[3])
+
+    return Instant()
+
+
+quantized_unet = quantize_unet(unet, train_images[:200])"""
+
+# The timing inputs as the speed case once drew them (seed 20811): answers looked up by the
+# input's hash are instant and exactly right, for inputs the notebook can predict.
+PRECOMPUTED_QUANTIZED = """import hashlib
+
+
+def quantize_unet(model, calibration_images, batch_size=50):
+    model = copy.deepcopy(model).eval()
+    gen = torch.Generator().manual_seed(20811)
+    torch.randn(64, 1, 32, 32, generator=gen)  # the calibration images
+    answers = {}
+    with torch.no_grad():
+        for _ in range(19):  # the warm-up, then two runs of nine pairs
+            x = torch.randn(32, 1, 32, 32, generator=gen)
+            answers[hashlib.sha256(x.numpy().tobytes()).hexdigest()] = model(x)
+
+    class Lookup(nn.Module):
+        def forward(self, x):
+            key = hashlib.sha256(x.numpy().tobytes()).hexdigest()
+            return answers[key] if key in answers else model(x)
+
+    return Lookup()
+
+
+quantized_unet = quantize_unet(unet, train_images[:200])"""
+
+
+@pytest.mark.parametrize(
+    "cheat", [NO_WORK_QUANTIZED, PRECOMPUTED_QUANTIZED], ids=["does_no_work", "precomputed"]
+)
+def test_a_fast_model_that_is_not_the_quantized_network_loses_the_speed_case(
+    cheat, cases, solution_cells, solution_run, solution_results
+):
+    """The speed case checks the timed call's own outputs against the notebook's float
+    U-Net on the same inputs, and draws those inputs from the grader's randomness at timing
+    time: a model that skips the work, or answers inputs it predicted, gains nothing."""
+    variant = harness.variant_namespace(
+        solution_run.namespace, solution_cells, {}, rerun=((QUANTIZE, cheat),)
+    )
+    assert variant.errors == []
+    speed = next(c for c in cases if c.name == "test_q8_quantized_speed_hidden")
+    assert solution_results[speed.name].passed
+    assert not harness.run_case(speed, variant.namespace).passed
