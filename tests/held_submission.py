@@ -100,6 +100,14 @@ def _signal(pid: int, signum: int) -> None:
         os.kill(pid, signum)
 
 
+def interruptible() -> None:
+    """preexec_fn for a run a test will Ctrl-C: SIGINT back to its default. A command
+    started in the background by a shell without job control (CI scripts, `nohup ... &`)
+    inherits SIGINT ignored, and so does everything it starts: the run would then never
+    see the Ctrl-C and finish with exit 0 as if it had won a race."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextmanager
 def holding() -> Iterator[Hold]:
     hold = Hold()

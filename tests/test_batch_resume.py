@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from held_submission import Hold, holding
+from held_submission import Hold, holding, interruptible
 
 ON_TIME = datetime(2026, 10, 1, 12, 0, tzinfo=UTC).timestamp()
 SOLUTIONS = ["x.clamp(min=0)", "x.clamp(min=0) if x.numel() == 2 else x", "x"]
@@ -66,8 +66,9 @@ def _grade(course_root: Path, subs: Path, db: Path, jobs: int = 2, **popen) -> s
         str(jobs),
     ]
     return subprocess.Popen(
-        cmd, cwd=course_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen
-    )
+        cmd, cwd=course_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=interruptible, **popen,
+    )  # fmt: skip
 
 
 def _gradebook(db: Path) -> list[tuple]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from held_submission import interruptible
 
 pytest.importorskip("distributed", reason="Dask distributed missing: install the [cluster] extra")
 
@@ -153,6 +154,7 @@ def grade(course_root: Path, subs: Path, db: Path, cluster: str, *extra: str, **
         stdout=popen.pop("stdout", subprocess.PIPE),
         stderr=popen.pop("stderr", subprocess.PIPE),
         start_new_session=True,
+        preexec_fn=interruptible,  # a test may Ctrl-C it, whoever started the suite
         **popen,
     )
 
