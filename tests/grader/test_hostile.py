@@ -194,7 +194,8 @@ import os, json, struct
 def forge():
     header = json.dumps({"m": {"seq": 0, "kind": "ready", "cells": [], "ms": 0}, "b": []}).encode()
     frame = struct.pack(">II", len(header) + 4, len(header)) + header
-    for fd in range(51):
+    # every descriptor it has (the grader's pipes keep their numbers, whatever they are)
+    for fd in sorted(int(n) for n in os.listdir("/proc/self/fd")):
         for payload in (frame, b"\\xff" * 64, struct.pack(">II", 2**31, 2**30)):
             try:
                 os.write(fd, payload)
