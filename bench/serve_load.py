@@ -35,7 +35,14 @@ from pathlib import Path
 import nbformat
 from sqlalchemy import func, select
 
-from autograder.gradebook.database import Gradebook, GradingJob, Receipt, Submission, resolve_url
+from autograder.gradebook.database import (
+    Gradebook,
+    GradingJob,
+    HiddenJob,
+    Receipt,
+    Submission,
+    resolve_url,
+)
 from autograder.grading.bundle import load_bundle, write_bundle_json
 from autograder.grading.notebook import grade_notebook
 from autograder.serve.roster import RosterRow, import_roster, issue_tokens
@@ -192,11 +199,9 @@ def main() -> None:
         upload_seconds = time.perf_counter() - started
         book = Gradebook(url)
 
-        def done_count() -> int:
+        def done_count(table=GradingJob) -> int:
             with book.transaction() as session:
-                return session.scalar(
-                    select(func.count(GradingJob.id)).where(GradingJob.status == "done")
-                )
+                return session.scalar(select(func.count(table.id)).where(table.status == "done"))
 
         while done_count() < args.kill_after:
             time.sleep(0.5)
@@ -208,7 +213,9 @@ def main() -> None:
         total_receipts = len({body["id"] for _, _, status, body in replies if status in (200, 201)})
         while done_count() < total_receipts:
             time.sleep(0.5)
-        finished = time.perf_counter()
+        finished = time.perf_counter()  # every student has the public results
+        while done_count(HiddenJob) < total_receipts:  # the gradebook has every submission
+            time.sleep(0.5)
         server.send_signal(signal.SIGINT)
         server.wait(120)
         with book.transaction() as session:

@@ -240,11 +240,10 @@ class Receipt(Base):
     attempt: Mapped[int] = mapped_column(Integer)  # 1-based, per student and homework
 
 
-class GradingJob(Base):
-    """The durable grading queue: one job per receipt. queued -> running -> done, or
-    back to queued (a grader failure or a server that died), or error after the retries."""
+class _Job:
+    """A durable queue entry, one per receipt: queued -> running -> done, or back to
+    queued (a grader failure or a server that died), or error after the retries."""
 
-    __tablename__ = "grading_jobs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     receipt_id: Mapped[int] = mapped_column(ForeignKey("receipts.id"), unique=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
@@ -253,7 +252,21 @@ class GradingJob(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCTime)
     error: Mapped[str | None] = mapped_column(Text)  # for staff; never shown to students
-    results_path: Mapped[str | None] = mapped_column(Text)  # results.json of this receipt
+    results_path: Mapped[str | None] = mapped_column(Text)  # the results this phase wrote
+
+
+class GradingJob(_Job, Base):
+    """The public phase of a receipt: the notebook and its public tests, all a student
+    sees before publishing (its status is the receipt's state on the pages)."""
+
+    __tablename__ = "grading_jobs"
+
+
+class HiddenJob(_Job, Base):
+    """The hidden phase (schema 0005): the full grading, recorded in the gradebook;
+    queued when the public phase is done and never shown to students before publishing."""
+
+    __tablename__ = "hidden_jobs"
 
 
 class Publication(Base):

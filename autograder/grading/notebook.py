@@ -420,8 +420,13 @@ def case_record(question: str, case: Any, passed: bool, hint: str) -> TestRecord
     )
 
 
-def run_test_file(session: WorkerSession, test_file: TestFile, limits: Limits) -> list[TestRecord]:
-    records = [run_case(session, test_file.name, c, limits) for c in test_file.test_cases]
+def run_test_file(
+    session: WorkerSession, test_file: TestFile, limits: Limits, public_only: bool = False
+) -> list[TestRecord]:
+    """The file's cases (its public ones only, if `public_only`: then nothing in the
+    records depends on a hidden case, all-or-nothing included)."""
+    cases = [c for c in test_file.test_cases if not (public_only and c.hidden)]
+    records = [run_case(session, test_file.name, c, limits) for c in cases]
     if test_file.all_or_nothing and not all(r.passed for r in records):
         records = [replace(r, score=0.0) for r in records]
     return records
@@ -437,9 +442,12 @@ def grade_notebook(
     student_id: str,
     limits: Limits | None = None,
     backend: str = "auto",
+    public_only: bool = False,
 ) -> GradingResult:
     """Grade one notebook against the bundle; a bad or hostile submission is a result,
-    never an exception (ConfigError / SandboxError are the grader's own problems)."""
+    never an exception (ConfigError / SandboxError are the grader's own problems).
+    `public_only`: the public tests alone, so that the result (status, messages, time)
+    is a function of the notebook and the public tests (`autograder serve`'s first phase)."""
     started = time.monotonic()
     limits = limits or bundle.limits
     test_files = load_test_files(bundle)
@@ -456,7 +464,12 @@ def grade_notebook(
         cells = read_code_cells(notebook_path)
     except BadNotebook as exc:
         result.status, result.message = "bad-notebook", f"Причина: {exc}."
-        result.tests = [case_record(f.name, c, False, "") for f in test_files for c in f.test_cases]
+        result.tests = [
+            case_record(f.name, c, False, "")
+            for f in test_files
+            for c in f.test_cases
+            if not (public_only and c.hidden)
+        ]
         result.timings = {"total": time.monotonic() - started}
         return result
     result.code = [cell["source"] for cell in cells]
@@ -464,7 +477,9 @@ def grade_notebook(
     try:
         result.notebook_errors = start_notebook(session)
         tests_started = time.monotonic()
-        result.tests = [r for f in test_files for r in run_test_file(session, f, limits)]
+        result.tests = [
+            r for f in test_files for r in run_test_file(session, f, limits, public_only)
+        ]
         tests_seconds = time.monotonic() - tests_started
     finally:
         session.stop()

@@ -218,9 +218,9 @@ def create_app(settings: ServeSettings) -> FastAPI:
             return refuse(404, NOT_FOUND)
         if not view.published:
             return refuse(403, "Полные результаты будут доступны после публикации оценок.")
-        if view.state != "done" or not view.results_path:
+        if not view.full_results_path:  # the hidden phase has not finished yet
             return refuse(409, "Работа ещё не проверена.")
-        payload = publishing.read_payload(Path(view.results_path))
+        payload = publishing.read_payload(Path(view.full_results_path))
         return HTMLResponse(publishing.full_feedback(payload, course))
 
     async def take_upload(homework: str, student_id: str, upload: UploadFile, confirm_late: bool):

@@ -1,9 +1,11 @@
 """What a student may see of a result, before and after `autograder publish`.
 
-Before publishing: the public tests (name, points, pass/fail, message), the notebook's own
-errors and what stopped it (time, memory). Never a hidden test, its name, message or
-points, nor the score or the total: those stay in results.json on the server. After
-publishing: the full feedback.html (autograder.reports.feedback).
+Before publishing, everything a student sees is a function of the notebook and the public
+tests alone: the public phase's results (public.json: the public tests' name, points,
+pass/fail, message; the notebook's own errors and what stopped it), never anything of the
+hidden phase — its tests, their names, messages, points, status or time, the score or the
+total stay in results.json on the server. After publishing: the full feedback.html
+(autograder.reports.feedback) of the hidden phase.
 """
 
 from __future__ import annotations
@@ -69,7 +71,10 @@ def public_result(payload: Payload) -> PublicResult:
         }
         for e in extra.get("notebook_errors", [])
     ]
-    hidden = any(t.get("visibility") != "visible" for t in payload.get("tests", []))
+    if "hidden_tests_pending" in extra:  # the public phase's own results (autograder serve)
+        hidden = bool(extra["hidden_tests_pending"])
+    else:
+        hidden = any(t.get("visibility") != "visible" for t in payload.get("tests", []))
     return PublicResult(status, STATUS_MESSAGES.get(status, ""), tests, errors, hidden)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from autograder.course.config import Component, Course
 from autograder.gradebook.database import Gradebook, GradingJob, Receipt, ensure_student, now
+from autograder.serve.queue import queue_hidden
 
 MAX_JSON_DEPTH = 64  # a real notebook nests about 6 deep
 UPLOADS = "uploads"
@@ -147,6 +148,8 @@ def accept_upload(
             ).one()
             if job.status == "error":  # our failure: sending the file again grades it again
                 job.status, job.tries, job.error = "queued", 0, None
+            elif job.status == "done":  # its hidden phase, if that failed for good
+                queue_hidden(session, earlier.id)
             return Accepted(earlier, new=False)
         at = now()
         late = is_late(component, at)

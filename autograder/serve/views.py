@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from autograder.course.config import Course
-from autograder.gradebook.database import Gradebook, GradingJob, Publication, Receipt, now
+from autograder.gradebook.database import (
+    Gradebook,
+    GradingJob,
+    HiddenJob,
+    Publication,
+    Receipt,
+    now,
+)
 from autograder.serve.publishing import PublicResult, public_result, read_payload
 from autograder.serve.uploads import attempts_left, is_late
 
@@ -60,9 +67,10 @@ class ReceiptView:
     sha256: str
     late: bool
     attempt: int
-    state: str
-    results_path: str | None
+    state: str  # the public phase's: all a student may know before publishing
+    results_path: str | None  # the public phase's public.json
     published: bool
+    full_results_path: str | None = None  # the hidden phase's results.json, once published
 
     @property
     def finished(self) -> bool:
@@ -93,7 +101,9 @@ class ReceiptView:
         }
 
 
-def _view(receipt: Receipt, job: GradingJob | None, published: bool) -> ReceiptView:
+def _view(
+    receipt: Receipt, job: GradingJob | None, published: bool, full: HiddenJob | None = None
+) -> ReceiptView:
     return ReceiptView(
         public_id=receipt.public_id,
         component_id=receipt.component_id,
@@ -105,6 +115,9 @@ def _view(receipt: Receipt, job: GradingJob | None, published: bool) -> ReceiptV
         state=job.status if job else "queued",
         results_path=job.results_path if job else None,
         published=published,
+        full_results_path=full.results_path
+        if published and full is not None and full.status == "done"
+        else None,
     )
 
 
@@ -118,7 +131,12 @@ def receipt_view(gradebook: Gradebook, student_id: str, public_id: str) -> Recei
             return None
         job = session.scalars(select(GradingJob).where(GradingJob.receipt_id == receipt.id)).first()
         published = session.get(Publication, receipt.component_id) is not None
-        return _view(receipt, job, published)
+        full = None
+        if published:  # before it, the hidden phase is not even looked at
+            full = session.scalars(
+                select(HiddenJob).where(HiddenJob.receipt_id == receipt.id)
+            ).first()
+        return _view(receipt, job, published, full)
 
 
 def student_receipts(gradebook: Gradebook, student_id: str) -> list[ReceiptView]:

@@ -42,7 +42,7 @@ def test_graded_receipts_show_public_tests_and_errors_but_nothing_hidden(serve_c
     headers = bearer(serve_course)
     honest = upload(client, headers, notebook_bytes(PUBLIC_ONLY)).json()["id"]
     broken = upload(client, headers, notebook_bytes(BROKEN)).json()["id"]
-    assert grade_queue(serve_course) == ["done", "done"]
+    assert grade_queue(serve_course) == ["done"] * 4  # each: the public, then the hidden phase
     reply = client.get(f"/api/v1/receipts/{honest}", headers=headers).json()
     assert reply["grading"] == "done" and reply["published"] is False
     results = reply["results"]
@@ -72,7 +72,7 @@ def test_grading_again_after_a_crash_records_nothing_twice(serve_course, client_
     with book.transaction() as session:  # as if the server died before marking it done
         session.execute(GradingJob.__table__.update().values(status="running"))
     requeue_abandoned(book)
-    assert grade_queue(serve_course) == ["done"]
+    assert grade_queue(serve_course) == ["done"]  # the public phase again; the hidden is done
     with book.transaction() as session:
         assert session.scalar(select(func.count(Submission.id))) == 1
     book.close()
@@ -97,7 +97,7 @@ def test_a_grader_failure_is_retried_and_uses_no_attempt(serve_course, client_fo
     bundle_json.write_bytes(saved)
     again = upload(client, headers, notebook_bytes(HONEST))  # the student sends it again
     assert again.status_code == 200 and again.json()["id"] == receipt["id"]
-    assert grade_queue(serve_course) == ["done"]
+    assert grade_queue(serve_course) == ["done", "done"]  # its public and hidden phases
 
 
 def test_publish_is_refused_before_the_deadline_unless_forced(serve_course, client_for, cli):

@@ -19,7 +19,14 @@ import pytest
 from sqlalchemy import func, select
 
 from autograder.authoring.release import write_submit_client
-from autograder.gradebook.database import Gradebook, GradingJob, Receipt, Submission, resolve_url
+from autograder.gradebook.database import (
+    Gradebook,
+    GradingJob,
+    HiddenJob,
+    Receipt,
+    Submission,
+    resolve_url,
+)
 
 from .conftest import BROKEN, HONEST, PUBLIC_ONLY, make_course, notebook_bytes, roster_with_tokens
 
@@ -76,6 +83,18 @@ def wrong_token_from(port: int, forwarded_for: str) -> int:
         return exc.code
 
 
+def hidden_phases_done(book: Gradebook, count: int, polls: int = 2400) -> bool:
+    """The hidden phases run after the public ones and show students nothing: wait for
+    them in the gradebook (bounded polling of a condition, not a fixed wait)."""
+    for _ in range(polls):
+        with book.transaction() as session:
+            statuses = list(session.scalars(select(HiddenJob.status)))
+        if len(statuses) == count and set(statuses) == {"done"}:
+            return True
+        time.sleep(0.25)
+    return False
+
+
 def graded_eventually(port: int, public_id: str, token: str, polls: int = 10) -> bool:
     """Long-poll the receipt (60 s a time, the server's own wait) until it is graded; a
     slow machine only takes more polls. False after `polls` of them."""
@@ -128,6 +147,7 @@ def test_submit_py_then_sigkill_and_restart_grade_every_receipt_once(tmp_path):
             ids = {r.public_id: r.student_id for r in session.scalars(select(Receipt))}
         for public_id, student in ids.items():
             assert graded_eventually(port, public_id, tokens[student])
+        assert hidden_phases_done(book, len(ids))
         # no proxy is trusted by default: a forged X-Forwarded-For is not a new client
         codes = [wrong_token_from(port, f"198.51.100.{n}") for n in range(11)]
         assert codes == [401] * 10 + [429], codes
