@@ -15,8 +15,12 @@ raw buffers that follow. Values inside a message are tagged JSON nodes:
     {"$": "handle", "id": n, "type": name} an object that stays in the worker
 
 Requests are `{"seq", "op", ...}` messages, op one of get, getattr, setattr, call,
-getitem, setitem, len, iter, next; a call with `"back": true` is answered with the tuple
-`(result, args, kwargs)`, the arguments as the call left them (proxy.observe_call).
+getitem, setitem, len, iter, next. A call with `"sync": true` (every call but
+proxy.isolated_call) is answered with the tuple `(result, changed_args, changed_kwargs)`:
+the data arguments whose encoding the call changed, as `(position, value)` and `(name,
+value)` pairs, so the caller's arguments end as a plain Python call would leave them; with
+`"vjp": true` the value is `(args, kwargs, cotangent)` and the worker backpropagates the
+cotangent from the result before comparing (the arguments' .grad show where the graph reaches).
 
 No pickle, marshal or eval in either direction. The decoder rebuilds exact built-in,
 numpy and torch base types, so a subclass in the worker cannot reach the trusted side,
@@ -25,6 +29,7 @@ and it rejects anything malformed with ProtocolError (caps on size, depth and co
 
 from __future__ import annotations
 
+import ctypes
 import json
 import math
 import struct
@@ -214,7 +219,9 @@ class Encoder:
             return self._handle(value)
         with torch._C.DisableTorchFunctionSubclass():
             plain = value.detach().cpu().resolve_conj().resolve_neg().contiguous()
-            raw = plain.reshape(-1).view(torch.uint8).numpy().tobytes()
+            octets = plain.reshape(-1).view(torch.uint8)
+            # read through the pointer: .numpy() would leave the storage unresizable
+            raw = ctypes.string_at(octets.data_ptr(), octets.numel()) if octets.numel() else b""
             grad = value.grad if value.is_leaf else None  # .grad of a non-leaf only warns
         return {
             "$": "tensor",

@@ -4,7 +4,9 @@ A `Proxy` names an object that stays in the worker. Calls, attribute reads and w
 indexing, iteration and len() are forwarded; what comes back is either data (rebuilt by
 protocol.py as exact built-in / numpy / torch types) or another Proxy. A Proxy refuses
 comparison, truth-testing and hashing, so a test can only judge the student's objects by
-the data they produce; `observe_call` also brings back the arguments as a call left them.
+the data they produce. A call changes the caller's data arguments as a plain Python call
+would (`write_back`), so a test sees in-place effects as the student's own kernel does;
+`isolated_call` keeps them apart and `observe_call` shows them on copies.
 The worker is hostile: every reply is checked, every wait has a deadline, and anything odd
 ends the worker with `WorkerLost`.
 """
@@ -321,17 +323,37 @@ class Proxy:
         self._ask("setattr", value, name=name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._ask("call", (args, kwargs))
+        return self._synced_call(args, kwargs)
 
-    def __observe_call__(self, args: tuple, kwargs: dict[str, Any]) -> Observed:
-        # "back": the worker replies with (result, args, kwargs) as they are after the call
-        reply = self._ask("call", (args, kwargs), back=True)
+    def __vjp_call__(self, cotangent: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+        return self._synced_call(args, kwargs, cotangent)
+
+    def _synced_call(self, args: tuple, kwargs: dict[str, Any], cotangent: Any = None) -> Any:
+        # "sync": the worker replies (result, changed args, changed kwargs), the data
+        # arguments the call changed as it left them, each (position or name, value);
+        # "vjp": it also backpropagates the cotangent from the result before comparing
+        if cotangent is None:
+            reply = self._ask("call", (args, kwargs), sync=True)
+        else:
+            reply = self._ask("call", (args, kwargs, cotangent), sync=True, vjp=True)
         if type(reply) is not tuple or len(reply) != 3:
             raise TypeError("the arguments after the call are too large to send back")
-        result, args_after, kwargs_after = reply
-        if type(args_after) is not tuple or type(kwargs_after) is not dict:
+        result, changed_args, changed_kwargs = reply
+        if not (
+            type(changed_args) is tuple
+            and type(changed_kwargs) is tuple
+            and all(_pair(c, int) and 0 <= c[0] < len(args) for c in changed_args)
+            and all(_pair(c, str) and c[0] in kwargs for c in changed_kwargs)
+        ):
             raise TypeError("the worker sent back malformed arguments")
-        return Observed(result, args_after, kwargs_after)
+        for index, after in changed_args:
+            write_back(args[index], after)
+        for name, after in changed_kwargs:
+            write_back(kwargs[name], after)
+        return result
+
+    def __isolated_call__(self, args: tuple, kwargs: dict[str, Any]) -> Any:
+        return self._ask("call", (args, kwargs))
 
     def __getitem__(self, key: Any) -> Any:
         return self._ask("getitem", key)
@@ -434,19 +456,89 @@ class Observed:
 
 
 def observe_call(func: Any, *args: Any, **kwargs: Any) -> Observed:
-    """Call `func` and also get back its arguments as the call left them (for hidden tests).
-
-    Arguments reach the student's code as copies, so a function that changes its input in
-    place, or accumulates a gradient on it, cannot be seen from the caller's own tensors.
-    For a proxy the worker sends the copies back after the call (data as data, objects as
-    proxies). For anything else (otter or a test run in-process) the data arguments are
-    copied the same way before the call, so a test behaves alike in both places.
-    """
-    hook = getattr(type(func), "__observe_call__", None)
-    if hook is not None:
-        return hook(func, args, kwargs)
+    """Call `func` on copies of the data arguments and return the copies as the call left
+    them (for hidden tests): the caller's own tensors stay as they were, and a test compares
+    the two to see an input changed in place or a gradient accumulated on it. A proxy writes
+    the call's effects back into the copies; a function run in-process (otter, the mutation
+    harness) changes them itself, so a test behaves alike in both places."""
     args, kwargs = _copy_data(args), _copy_data(kwargs)
     return Observed(func(*args, **kwargs), args, kwargs)
+
+
+def isolated_call(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call `func` so that nothing it does to its data arguments reaches the caller's."""
+    hook = getattr(type(func), "__isolated_call__", None)
+    if hook is not None:
+        return hook(func, args, kwargs)
+    return func(*_copy_data(args), **_copy_data(kwargs))
+
+
+def vjp_call(func: Any, cotangent: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call `func`, then backpropagate `cotangent` from its tensor result (or the first
+    element of a tuple result) where the graph lives (in the worker for a proxy), so that
+    the caller's tensors that require grad get the .grad the student's graph gives them
+    (None where it does not reach). Returns the result."""
+    hook = getattr(type(func), "__vjp_call__", None)
+    if hook is not None:
+        return hook(func, cotangent, args, kwargs)
+    result = func(*args, **kwargs)
+    torch = sys.modules["torch"]
+    output = result[0] if isinstance(result, tuple | list) and result else result
+    if isinstance(output, torch.Tensor) and output.requires_grad:
+        torch.autograd.backward(output, cotangent)
+    return result
+
+
+def _pair(item: Any, key_type: type) -> bool:
+    return type(item) is tuple and len(item) == 2 and type(item[0]) is key_type
+
+
+def write_back(target: Any, after: Any) -> Any:
+    """Make the caller's `target` what the call left of the student's copy of it, in place
+    where Python would have changed it in place: tensors (values, shape, requires_grad and
+    .grad of a leaf), numpy arrays, lists, dicts and what they hold. Returns what the caller
+    now holds at that place (`target` itself, or `after` for what cannot change in place)."""
+    torch = sys.modules.get("torch")
+    numpy = sys.modules.get("numpy")
+    if torch is not None and isinstance(target, torch.Tensor) and type(after) is torch.Tensor:
+        _tensor_back(torch, target, after)
+        return target
+    if numpy is not None and type(target) is numpy.ndarray and type(after) is numpy.ndarray:
+        if target.shape == after.shape and target.dtype == after.dtype:
+            numpy.copyto(target, after)
+        return target
+    if type(target) is list and type(after) is list:
+        target[:] = [
+            write_back(target[i], value) if i < len(target) else value
+            for i, value in enumerate(after)
+        ]
+        return target
+    if isinstance(target, dict) and type(after) is dict:
+        merged = {k: write_back(target[k], v) if k in target else v for k, v in after.items()}
+        target.clear()
+        target.update(merged)
+        return target
+    if type(target) is tuple and type(after) is tuple and len(target) == len(after):
+        for item, value in zip(target, after, strict=True):
+            write_back(item, value)
+        return target
+    return after
+
+
+def _tensor_back(torch: Any, target: Any, after: Any) -> None:
+    with torch.no_grad():
+        same_layout = target.shape == after.shape and target.dtype == after.dtype
+        if not (same_layout and torch.equal(target, after)):
+            if same_layout:
+                target.copy_(after)
+            else:  # resized or retyped in place (resize_, set_, .data =)
+                target.data = after
+    if target.is_leaf:
+        if target.requires_grad != after.requires_grad:
+            target.requires_grad_(after.requires_grad)
+        grad = after.grad
+        if grad is None or target.grad is None or not torch.equal(target.grad, grad):
+            target.grad = grad
 
 
 def _copy_data(value: Any) -> Any:

@@ -358,11 +358,27 @@ class ObjectServer:
         target = self.objects[message["h"]] if "h" in message else None
         value = decode_value(message["v"], buffers, self.lookup) if "v" in message else None
         if op == "call":
-            args, kwargs = value
+            cotangent = None
+            if message.get("vjp") is True:  # (args, kwargs, cotangent): backward after the call
+                args, kwargs, cotangent = value
+            else:
+                args, kwargs = value
+            if message.get("sync") is not True:  # isolated: the caller keeps its arguments
+                return self.value_reply(target(*args, **kwargs))
+            before_args = [fingerprint(a) for a in args]
+            before_kwargs = {k: fingerprint(v) for k, v in kwargs.items()}
             result = target(*args, **kwargs)
-            if message.get("back") is True:  # observe_call: the arguments as the call left them
-                return self.value_reply((result, tuple(args), kwargs))
-            return self.value_reply(result)
+            if cotangent is not None:
+                backward_from(result, cotangent)
+            # as in a plain call, the caller sees what the call did to its data arguments:
+            # those whose encoding changed go back with the result
+            changed_args = tuple(
+                (i, a) for i, a in enumerate(args) if fingerprint(a) != before_args[i]
+            )
+            changed_kwargs = tuple(
+                (k, v) for k, v in kwargs.items() if fingerprint(v) != before_kwargs[k]
+            )
+            return self.value_reply((result, changed_args, changed_kwargs))
         if op == "iter":
             return self.value_reply(iter(target), as_handle=True)
         simple = {
@@ -399,6 +415,27 @@ class ObjectServer:
     def release(self, ids: list[Any]) -> None:
         for ident in ids:
             self.objects.pop(ident, None)
+
+
+def backward_from(result: Any, cotangent: Any) -> None:
+    """Backpropagate `cotangent` from the call's tensor result (or the first element of a
+    tuple result), so that the arguments' .grad shows where the graph reaches. A result
+    without a graph leaves every .grad as it was."""
+    import torch
+
+    output = result[0] if isinstance(result, tuple | list) and result else result
+    if isinstance(output, torch.Tensor) and output.requires_grad:
+        torch.autograd.backward(output, cotangent)
+
+
+def fingerprint(value: Any) -> tuple[str, list[bytes]] | None:
+    """The wire encoding of a value, to tell whether a call changed it. Objects that are not
+    data stand as their identity (the caller's handle names the same object anyway)."""
+    try:
+        node, buffers = encode_value(value, lambda obj: Handle(id(obj)))
+    except Exception:  # too large to send back anyway
+        return None
+    return json.dumps(node, sort_keys=True), buffers
 
 
 def error_reply(exc: BaseException) -> tuple[dict[str, Any], list[bytes]]:

@@ -269,3 +269,12 @@ def test_element_count_is_capped():
     node = {"$": "list", "v": [0] * (protocol.MAX_NODES + 1)}
     with pytest.raises(ProtocolError, match="too many"):
         read(frame_bytes(json.dumps({"m": {"v": node}, "b": []}).encode()))
+
+
+def test_sending_a_tensor_leaves_it_as_it_was():
+    """Encoding reads the bytes without exporting the storage (`.numpy()` would make it
+    unresizable, so a student's `resize_` after a test read the tensor would fail)."""
+    t = torch.arange(6.0)
+    node, buffers = encode_value(t, lambda obj: None)
+    t.resize_(12)
+    assert torch.equal(decode_value(node, buffers, lambda h: None), torch.arange(6.0))

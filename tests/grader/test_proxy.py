@@ -19,6 +19,7 @@ from autograder.grading.proxy import (
     StudentError,
     StudentNamespace,
     WorkerLost,
+    isolated_call,
     observe_call,
 )
 
@@ -68,6 +69,21 @@ def append_to(items, value):
     items.append(value)
 
 def keep(obj):
+    return None
+
+def reshape_and_fill(t, d, a):
+    t.resize_(4)
+    t.fill_(7.0)
+    d["new"] = [1]
+    del d["old"]
+    a[0, 0] = -1.0
+    return None
+
+def touch_nothing(t, items, big):
+    return float(t.sum()) + len(items) + big.shape[0]
+
+def mark(model_and_data):
+    model_and_data[1].add_(1.0)
     return None
 
 counter = Counter()
@@ -192,6 +208,43 @@ def test_a_call_past_the_deadline_loses_the_worker_for_good(tmp_path):
             namespace.client.get("spin")
 
 
+def test_a_call_leaves_the_callers_data_as_a_plain_python_call_would(worker):
+    x = torch.ones(2, 3)
+    assert worker["scale_in_place"](x, by=3.0) == "done"
+    assert torch.equal(x, torch.full((2, 3), 3.0)), "the input changed in place, here too"
+    items = [1, 2]
+    worker["append_to"](items, 5)
+    assert items == [1, 2, 5]
+    w = torch.tensor([1.0, -2.0], requires_grad=True)
+    assert worker["square_norm_backward"](w) == -2.0
+    assert torch.equal(w.grad, torch.tensor([2.0, -4.0])), "the gradient accumulates on w"
+    t, d, a = torch.zeros(2), {"old": 1}, np.zeros((2, 2))
+    worker["reshape_and_fill"](t, d=d, a=a)
+    assert torch.equal(t, torch.full((4,), 7.0)) and d == {"new": [1]} and a[0, 0] == -1.0
+    pair = [worker["model"], torch.zeros(2)]
+    worker["mark"](pair)
+    assert type(pair[0]) is Proxy and torch.equal(pair[1], torch.ones(2))
+
+
+def test_an_isolated_call_leaves_the_callers_data_alone(worker):
+    x, items = torch.ones(2, 3), [1, 2]
+    assert isolated_call(worker["scale_in_place"], x, by=3.0) == "done"
+    isolated_call(worker["append_to"], items, 5)
+    assert torch.equal(x, torch.ones(2, 3)) and items == [1, 2]
+
+
+def test_only_the_arguments_a_call_changed_come_back(worker, monkeypatch):
+    from autograder.grading import proxy
+
+    written = []
+    monkeypatch.setattr(proxy, "write_back", lambda target, after: written.append(after))
+    big = torch.zeros(1000, 100)
+    assert worker["touch_nothing"](torch.ones(3), [1, 2], big) == 1005.0
+    assert written == []
+    worker["append_to"]([1], 2)
+    assert written == [[1, 2]]
+
+
 def test_observed_call_sends_back_arguments_as_the_call_left_them(worker):
     x = torch.ones(2, 3)
     seen = observe_call(worker["scale_in_place"], x, by=3.0)
@@ -241,8 +294,8 @@ server = getattr(sys.modules.get("autograder.grading.worker"), "ObjectServer", N
 honest_reply = server.value_reply
 
 def lying_reply(self, value, as_handle=False):
-    if type(value) is tuple and len(value) == 3:  # the answer to an observed call
-        return honest_reply(self, (value[0], list(value[1]), value[2]))
+    if type(value) is tuple and len(value) == 3:  # the answer to a call: claim argument 5
+        return honest_reply(self, (value[0], ((5, 1.0),), ()))
     return honest_reply(self, value, as_handle)
 
 server.value_reply = lying_reply
@@ -254,6 +307,6 @@ def noop(x):
 
 def test_a_worker_that_sends_back_malformed_arguments_is_refused(tmp_path):
     with worker_for(LYING_SERVER, tmp_path) as namespace:
-        assert namespace["noop"](torch.ones(2)) == 1
+        assert isolated_call(namespace["noop"], torch.ones(2)) == 1
         with pytest.raises(TypeError, match="malformed"):
-            observe_call(namespace["noop"], torch.ones(2))
+            namespace["noop"](torch.ones(2))

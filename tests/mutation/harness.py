@@ -12,7 +12,8 @@ question with the trusted otter test files, in-process.
     result = grade(tests_dir, run.namespace, questions={mutant.question})
 
 `catalogue_problems` keeps a homework's list honest (unique names, one-line descriptions,
-known questions and kinds, enough mutants per question).
+known questions and kinds, enough mutants per question); `uncontracted` names the graded
+functions no hidden test declares a contract for (autograder/grading/contracts.py).
 """
 
 from __future__ import annotations
@@ -252,3 +253,61 @@ def catalogue_problems(
         if counts[q] < per_question:
             problems.append(f"{q}: {counts[q]} mutants, at least {per_question} wanted")
     return problems
+
+
+def uncontracted(tests_dir: Path, cells: Sequence[str]) -> list[str]:
+    """`question: name` for every function or class the notebook defines at top level that a
+    question's tests take as an argument while no hidden test of that question calls
+    `check_contract(name, ...)` on it (or on an instance it builds from it)."""
+    defined = set()
+    for source in cells:
+        with contextlib.suppress(SyntaxError):
+            defined |= {
+                node.name
+                for node in ast.parse(source).body
+                if isinstance(node, ast.FunctionDef | ast.ClassDef)
+            }
+    missing = []
+    for path in question_files(tests_dir):
+        taken, declared = set(), set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            taken |= {a.arg for a in node.args.args} & defined
+            if _is_hidden_case(node):
+                declared |= _contract_subjects(node)
+        missing += [f"{path.stem}: {name}" for name in sorted(taken - declared)]
+    return missing
+
+
+def _is_hidden_case(node: ast.FunctionDef) -> bool:
+    for decorator in node.decorator_list:
+        if isinstance(decorator, ast.Call):
+            for keyword in decorator.keywords:
+                if keyword.arg == "hidden" and isinstance(keyword.value, ast.Constant):
+                    return keyword.value.value is True
+    return False
+
+
+def _contract_subjects(node: ast.FunctionDef) -> set[str]:
+    """Names whose contract the test checks: `check_contract(f, ...)` with f an argument, or
+    a local built from one (`model = Net(...)`; `check_contract(model, ...)`)."""
+    built_from: dict[str, str] = {}
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Assign):
+            source = sub.value.func if isinstance(sub.value, ast.Call) else sub.value
+            if isinstance(source, ast.Name):
+                for target in sub.targets:
+                    if isinstance(target, ast.Name):
+                        built_from[target.id] = source.id
+    subjects = set()
+    for sub in ast.walk(node):
+        if (
+            isinstance(sub, ast.Call)
+            and getattr(sub.func, "id", getattr(sub.func, "attr", None)) == "check_contract"
+            and sub.args
+            and isinstance(sub.args[0], ast.Name)
+        ):
+            name = sub.args[0].id
+            subjects |= {name, built_from.get(name, name)}
+    return subjects

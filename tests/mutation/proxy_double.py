@@ -5,7 +5,8 @@ In production each test argument is a handle to an object in the sandboxed worke
 double keeps the object in the same process but enforces the same contract:
 
 * a proxy may be called, have attributes read or set, be indexed, iterated and measured;
-* values crossing towards the student must be plain data or proxies (copied on the way);
+* values crossing towards the student must be plain data or proxies (copied on the way),
+  and what a call did to its data arguments is written back into the caller's (proxy.write_back);
 * values coming back are trusted copies when they are plain data (tensors detached, with
   `requires_grad` and `.grad` kept; Parameter -> Tensor; torch.Size -> tuple;
   OrderedDict -> dict), and new proxies otherwise;
@@ -21,6 +22,8 @@ from typing import Any
 
 import numpy as np
 import torch
+
+from autograder.grading.proxy import vjp_call, write_back
 
 _ATOMS = (type(None), bool, int, float, str, np.ndarray, np.generic, torch.Tensor, torch.Size)
 
@@ -93,20 +96,27 @@ class Proxy:
         return object.__getattribute__(self, "_target")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        result = self._t()(*to_worker(args), **to_worker(kwargs))
+        """As the grader's proxy: the student's code gets copies, and what it did to the data
+        arguments is written back into the caller's, as a plain call would leave them."""
+        return self.__vjp_call__(None, args, kwargs)
+
+    def __vjp_call__(self, cotangent: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+        """A call, then backward from its result (proxy.vjp_call), in the "worker"."""
+        worker_args, worker_kwargs = to_worker(args), to_worker(kwargs)
+        if cotangent is None:
+            result = self._t()(*worker_args, **worker_kwargs)
+        else:
+            result = vjp_call(self._t(), to_worker(cotangent), *worker_args, **worker_kwargs)
+        for mine, theirs in [
+            *zip(args, worker_args, strict=True),
+            *((kwargs[k], worker_kwargs[k]) for k in kwargs),
+        ]:
+            if is_data(theirs):
+                write_back(mine, copy_data(theirs))
         return to_trusted(result)
 
-    def __observe_call__(self, args: tuple, kwargs: dict[str, Any]) -> Any:
-        """As the worker answers observe_call: the arguments as the call left them."""
-        from autograder.grading.proxy import Observed
-
-        worker_args, worker_kwargs = to_worker(args), to_worker(kwargs)
-        result = self._t()(*worker_args, **worker_kwargs)
-        return Observed(
-            to_trusted(result),
-            tuple(to_trusted(a) for a in worker_args),
-            {k: to_trusted(v) for k, v in worker_kwargs.items()},
-        )
+    def __isolated_call__(self, args: tuple, kwargs: dict[str, Any]) -> Any:
+        return to_trusted(self._t()(*to_worker(args), **to_worker(kwargs)))
 
     def __getattr__(self, name: str) -> Any:
         return to_trusted(getattr(self._t(), name))

@@ -14,6 +14,7 @@ from mutation.harness import (
     execute,
     grade,
     lost_points,
+    uncontracted,
 )
 
 CELLS = [
@@ -124,3 +125,35 @@ def test_catalogue_problems_name_what_is_missing_or_wrong():
         "x: no edits",
         "q2: 0 mutants, at least 2 wanted",
     ]
+
+
+CONTRACTED = """
+    from otter.test_files import test_case
+
+    OK_FORMAT = False
+    name = "q1"
+    points = 2
+
+    @test_case(points=1)
+    def test_public(area, double):
+        assert area(1) > 3
+
+    @test_case(points=1, hidden=True)
+    def test_area_contract(area, double):
+        from autograder.grading.contracts import check_contract
+        check_contract(area, None)
+"""
+
+
+def test_a_graded_function_without_a_declared_contract_is_named(tmp_path):
+    (tmp_path / "q1.py").write_text(textwrap.dedent(CONTRACTED))
+    assert uncontracted(tmp_path, CELLS) == ["q1: double"]
+    both = CONTRACTED.replace(
+        "check_contract(area, None)",
+        "check_contract(area, None)\n        twin = double\n        check_contract(twin, None)",
+    )
+    (tmp_path / "q1.py").write_text(textwrap.dedent(both))
+    assert uncontracted(tmp_path, CELLS) == []
+    public_only = CONTRACTED.replace("hidden=True", "hidden=False")
+    (tmp_path / "q1.py").write_text(textwrap.dedent(public_only))
+    assert uncontracted(tmp_path, CELLS) == ["q1: area", "q1: double"]

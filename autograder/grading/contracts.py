@@ -1,0 +1,284 @@
+"""Contracts for hidden tests: what a graded function must keep, checked on varied inputs.
+
+A hidden test declares the contract of the function its question asks for and checks it:
+
+    from autograder.grading.contracts import Contract, check_contract
+
+    check_contract(softmax, Contract(
+        name="softmax",
+        inputs=lambda gen, n, c: ((torch.randn(n, c, generator=gen),), {}),
+        sizes=[(1, 3), (7, 5), (4, 1)],         # never only the notebook's own sizes
+        reference=lambda x: torch.softmax(x, dim=1),
+        dtypes=(torch.float32, torch.float64),   # the result keeps the input's dtype
+        grads=(0,),                              # backward reaches x, as the reference's does
+    ))
+
+Every rule runs on every size, through the same calls a student's kernel would make (the
+grader's proxies write a call's effects on its arguments back, `proxy.write_back`), and a
+broken rule fails the test with its constant Russian message; a message never shows a
+hidden input or an expected value. Rules:
+
+- results equal `reference`'s on every size (within `rtol`/`atol`; nested tuples, lists and
+  dicts of tensors, arrays and numbers);
+- `pure`: no argument changes (values, shape, requires_grad, .grad), or, with `effect`, the
+  arguments end exactly as `effect` leaves its own copies (an in-place function);
+- `dtypes`: floating inputs cast to each dtype; floating results come back in it;
+- `grads`: with the positions/names given requiring grad, backpropagating a random
+  cotangent from the result gives each of them the reference's gradient (a detached term,
+  a `.data` or a missing path shows);
+- `repeatable`: the same inputs twice give the same result;
+- `seed`: the keyword naming a seed; the same seed gives the same result and another seed
+  another one;
+- `modules`: positions of module arguments (proxies of the student's models) whose
+  train/eval flag the call must leave as it found it, checked from both modes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from autograder.grading.proxy import observe_call, vjp_call
+
+Inputs = Callable[..., tuple[tuple[Any, ...], dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    inputs: Inputs  # inputs(generator, *size) -> (args, kwargs), fresh objects each call
+    sizes: Sequence[tuple[Any, ...]]
+    reference: Callable[..., Any] | None = None
+    pure: bool = True
+    effect: Callable[..., Any] | None = None  # the reference of an in-place function
+    dtypes: tuple[Any, ...] = ()
+    grads: tuple[int | str, ...] = ()
+    repeatable: bool = True
+    seed: str | None = None
+    modules: tuple[int, ...] = ()
+    rtol: float = 1e-5
+    atol: float = 1e-6
+    generator_seed: int = 0
+
+
+class ContractBroken(AssertionError):
+    """A rule of a contract does not hold (its message is for the student)."""
+
+
+def check_contract(func: Any, contract: Contract) -> None:
+    """Check every rule of `contract` on `func` (a proxy of the student's function or
+    module, or a plain callable); raise ContractBroken on the first broken rule."""
+    import torch
+
+    if len(contract.sizes) < 2:
+        raise ValueError("a contract varies sizes: give at least two")
+    gen = torch.Generator().manual_seed(contract.generator_seed)
+    for size in contract.sizes:
+        _check_size(func, contract, gen, tuple(size))
+
+
+def _fail(contract: Contract, what: str) -> None:
+    raise ContractBroken(f"{contract.name}: {what}")
+
+
+class _SavedInputs:
+    """The same inputs again: the generator state before they were made."""
+
+    def __init__(self, contract: Contract, gen: Any, state: Any, size: tuple[Any, ...]):
+        self.contract, self.gen, self.state, self.size = contract, gen, state, size
+
+    def again(self) -> tuple[tuple, dict]:
+        import torch
+
+        twin = torch.Generator().set_state(self.state)
+        return self.contract.inputs(twin, *self.size)
+
+
+def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) -> None:
+    saved = _SavedInputs(contract, gen, gen.get_state(), size)
+    args, kwargs = contract.inputs(gen, *size)
+
+    # results, and what the call does to its arguments
+    seen = observe_call(func, *args, **kwargs)
+    if contract.reference is not None:
+        expected = contract.reference(*saved.again()[0], **saved.again()[1])
+        if not same(seen.result, expected, contract.rtol, contract.atol):
+            _fail(contract, "неверный результат на одном из размеров входа")
+    if contract.effect is not None:
+        mine_args, mine_kwargs = saved.again()
+        contract.effect(*mine_args, **mine_kwargs)
+        if not (
+            same(seen.args, tuple(mine_args), 0.0, contract.atol, strict=True)
+            and same(seen.kwargs, mine_kwargs, 0.0, contract.atol, strict=True)
+        ):
+            _fail(contract, "аргументы после вызова не такие, как требует задание")
+    elif contract.pure and not (
+        same(seen.args, args, 0.0, 0.0, strict=True)
+        and same(seen.kwargs, kwargs, 0.0, 0.0, strict=True)
+    ):
+        _fail(contract, "функция не должна изменять свои аргументы")
+
+    if contract.repeatable and contract.seed is None:
+        again = func(*saved.again()[0], **saved.again()[1])
+        if not same(again, seen.result, 0.0, 0.0):
+            _fail(contract, "два вызова с одинаковыми входами дают разные результаты")
+    if contract.seed is not None:
+        _check_seed(func, contract, saved)
+    for dtype in contract.dtypes:
+        _check_dtype(func, contract, saved, dtype)
+    if contract.grads:
+        _check_grads(func, contract, saved, gen)
+    for position in contract.modules:
+        _check_modes(func, contract, saved, position)
+
+
+def _check_seed(func: Any, contract: Contract, saved: _SavedInputs) -> None:
+    args, kwargs = saved.again()
+    base = kwargs.get(contract.seed, 0)
+    first = func(*args, **{**kwargs, contract.seed: base})
+    args, kwargs = saved.again()
+    second = func(*args, **{**kwargs, contract.seed: base})
+    if not same(first, second, 0.0, 0.0):
+        _fail(contract, "один и тот же seed должен давать один и тот же результат")
+    args, kwargs = saved.again()
+    other = func(*args, **{**kwargs, contract.seed: base + 1})
+    if same(first, other, 0.0, 0.0):
+        _fail(contract, "другой seed должен давать другой результат")
+
+
+def _cast(value: Any, dtype: Any) -> Any:
+    import torch
+
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        return value.detach().to(dtype).requires_grad_(value.requires_grad)
+    if isinstance(value, tuple | list):
+        return type(value)(_cast(v, dtype) for v in value)
+    if isinstance(value, dict):
+        return {k: _cast(v, dtype) for k, v in value.items()}
+    return value
+
+
+def _floating_results(value: Any) -> list[Any]:
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return [value] if value.is_floating_point() else []
+    if isinstance(value, tuple | list):
+        return [t for v in value for t in _floating_results(v)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _floating_results(v)]
+    return []
+
+
+def _check_dtype(func: Any, contract: Contract, saved: _SavedInputs, dtype: Any) -> None:
+    args, kwargs = saved.again()
+    result = func(*_cast(args, dtype), **_cast(kwargs, dtype))
+    if any(t.dtype != dtype for t in _floating_results(result)):
+        _fail(contract, "тип результата должен совпадать с типом входа")
+    if contract.reference is not None:
+        args, kwargs = saved.again()
+        expected = contract.reference(*_cast(args, dtype), **_cast(kwargs, dtype))
+        loose = 1e-4 if str(dtype) in ("torch.float32", "torch.float16", "torch.bfloat16") else 0
+        if not same(result, expected, max(contract.rtol, loose), max(contract.atol, loose)):
+            _fail(contract, "неверный результат для другого типа входа")
+
+
+def _with_grad(args: tuple, kwargs: dict, wanted: tuple[int | str, ...]) -> list[Any]:
+    leaves = []
+    for key in wanted:
+        tensor = args[key] if isinstance(key, int) else kwargs[key]
+        tensor.requires_grad_(True)
+        leaves.append(tensor)
+    return leaves
+
+
+def _check_grads(func: Any, contract: Contract, saved: _SavedInputs, gen: Any) -> None:
+    import torch
+
+    if contract.reference is None:
+        raise ValueError("a gradient rule needs the reference")
+    args, kwargs = saved.again()
+    expected_out = contract.reference(*args, **kwargs)
+    output = _first_tensor(expected_out)
+    cotangent = torch.randn(output.shape, generator=gen, dtype=output.dtype)
+
+    mine_args, mine_kwargs = saved.again()
+    mine = _with_grad(mine_args, mine_kwargs, contract.grads)
+    vjp_call(contract.reference, cotangent, *mine_args, **mine_kwargs)
+    theirs_args, theirs_kwargs = saved.again()
+    theirs = _with_grad(theirs_args, theirs_kwargs, contract.grads)
+    vjp_call(func, cotangent, *theirs_args, **theirs_kwargs)
+    for expected, got in zip(mine, theirs, strict=True):
+        if got.grad is None:
+            _fail(contract, "градиент не доходит до входа (граф разорван: detach, .data, no_grad?)")
+        if not same(got.grad, expected.grad, max(contract.rtol, 1e-4), max(contract.atol, 1e-5)):
+            _fail(contract, "градиент по входу неверен (часть вычисления выпала из графа?)")
+
+
+def _first_tensor(value: Any) -> Any:
+    import torch
+
+    output = value[0] if isinstance(value, tuple | list) and value else value
+    if not isinstance(output, torch.Tensor):
+        raise ValueError("a gradient rule needs a tensor result (or a tuple starting with one)")
+    return output
+
+
+def _check_modes(func: Any, contract: Contract, saved: _SavedInputs, position: int) -> None:
+    for training in (True, False):
+        args, kwargs = saved.again()
+        module = args[position]
+        module.train(training)
+        func(*args, **kwargs)
+        if bool(module.training) is not training:
+            _fail(contract, "режим модели (train/eval) после вызова должен остаться прежним")
+
+
+def same(a: Any, b: Any, rtol: float, atol: float, strict: bool = False) -> bool:
+    """Equal data: tensors and arrays by shape, dtype and values (NaN equal to NaN), with
+    `requires_grad` and `.grad` too when `strict`; numbers within tolerance; containers
+    item by item; anything else (a proxy) only as the very same object."""
+    import numpy as np
+    import torch
+
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)):
+            return False
+        if a.shape != b.shape or a.dtype != b.dtype:
+            return False
+        if strict:
+            if a.requires_grad != b.requires_grad:
+                return False
+            ga = a.grad if a.is_leaf else None
+            gb = b.grad if b.is_leaf else None
+            if (ga is None) != (gb is None) or (ga is not None and not same(ga, gb, rtol, atol)):
+                return False
+        x, y = a.detach(), b.detach()
+        if not (x.is_floating_point() or x.is_complex()):
+            return bool(torch.equal(x, y))
+        return bool(torch.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+            return False
+        if a.shape != b.shape or a.dtype != b.dtype:
+            return False
+        if a.dtype.kind in "fc":
+            return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+        return bool(np.array_equal(a, b))
+    if isinstance(a, bool | str | bytes | type(None)) or isinstance(
+        b, bool | str | bytes | type(None)
+    ):
+        return type(a) is type(b) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
+    if isinstance(a, tuple | list) and isinstance(b, tuple | list):
+        return len(a) == len(b) and all(
+            same(x, y, rtol, atol, strict) for x, y in zip(a, b, strict=True)
+        )
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k], rtol, atol, strict) for k in a)
+    return a is b

@@ -1,0 +1,165 @@
+"""The contract library of hidden tests (autograder/grading/contracts.py): each rule passes
+a right function and catches the kind of mistake it is for, in-process and through a
+real worker."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from test_proxy import worker_for
+
+from autograder.grading.contracts import Contract, ContractBroken, check_contract
+
+
+def rows(gen, n, c):
+    return (torch.randn(n, c, generator=gen),), {}
+
+
+SOFTMAX = Contract(
+    name="softmax",
+    inputs=rows,
+    sizes=[(1, 3), (6, 5), (4, 1)],
+    reference=lambda x: torch.softmax(x, dim=1),
+    dtypes=(torch.float32, torch.float64),
+    grads=(0,),
+)
+
+
+def softmax(x):
+    shifted = x - x.max(dim=1, keepdim=True).values
+    e = shifted.exp()
+    return e / e.sum(dim=1, keepdim=True)
+
+
+def softmax_in_place(x):
+    x.sub_(x.max(dim=1, keepdim=True).values)
+    return x.exp() / x.exp().sum(dim=1, keepdim=True)
+
+
+def softmax_hard_coded(x):
+    e = x.exp()
+    return e / e[:, :3].sum(dim=1, keepdim=True) if x.shape[1] >= 3 else e / e.sum()
+
+
+def softmax_float32(x):
+    return torch.softmax(x.float(), dim=1)
+
+
+def softmax_detached_sum(x):
+    e = x.exp()
+    return e / e.sum(dim=1, keepdim=True).detach()
+
+
+@pytest.mark.parametrize(
+    ("func", "message"),
+    [
+        (softmax_in_place, "не должна изменять"),
+        (softmax_hard_coded, "неверный результат"),
+        (softmax_float32, "тип результата"),
+        (softmax_detached_sum, "градиент по входу неверен"),
+        (lambda x: torch.softmax(x, dim=1).detach(), "градиент не доходит"),
+    ],
+    ids=["in-place", "size-hard-coded", "dtype-lost", "term-detached", "graph-cut"],
+)
+def test_each_rule_catches_its_kind_of_mistake(func, message):
+    check_contract(softmax, SOFTMAX)
+    with pytest.raises(ContractBroken, match=message):
+        check_contract(func, SOFTMAX)
+
+
+def test_an_in_place_function_must_leave_exactly_the_declared_effect():
+    contract = Contract(
+        name="clip_",
+        inputs=lambda gen, n: ((3 * torch.randn(n, generator=gen), 1.0), {}),
+        sizes=[(1,), (9,)],
+        effect=lambda w, bound: w.clamp_(-bound, bound),
+    )
+
+    def clip_(w, bound):
+        w.clamp_(-bound, bound)
+
+    def clip_copy(w, bound):
+        w = w.clamp(-bound, bound)
+
+    check_contract(clip_, contract)
+    with pytest.raises(ContractBroken, match="аргументы после вызова"):
+        check_contract(clip_copy, contract)
+
+
+def linear(gen, n):
+    model = torch.nn.Linear(n, 1)
+    with torch.no_grad():
+        model.weight.copy_(torch.randn(1, n, generator=gen))
+        model.bias.zero_()
+    return model
+
+
+def test_seeds_are_honoured_and_modes_restored():
+    seeded = Contract(
+        name="noise",
+        inputs=lambda gen, n: ((n,), {"seed": 5}),
+        sizes=[(2,), (7,)],
+        seed="seed",
+    )
+
+    def noise(n, seed=0):
+        return torch.randn(n, generator=torch.Generator().manual_seed(seed))
+
+    check_contract(noise, seeded)
+    with pytest.raises(ContractBroken, match="другой seed"):
+        check_contract(lambda n, seed=0: noise(n, 0), seeded)
+    with pytest.raises(ContractBroken, match="один и тот же seed"):
+        check_contract(lambda n, seed=0: torch.randn(n), seeded)
+
+    moded = Contract(
+        name="evaluate",
+        inputs=lambda gen, n: ((linear(gen, n), torch.randn(3, n, generator=gen)), {}),
+        sizes=[(2,), (4,)],
+        modules=(0,),
+        pure=False,
+    )
+
+    def evaluate(model, x):
+        was = model.training
+        model.eval()
+        with torch.no_grad():
+            out = model(x)
+        model.train(was)
+        return out
+
+    def evaluate_leaves_eval(model, x):
+        model.eval()
+        with torch.no_grad():
+            return model(x)
+
+    check_contract(evaluate, moded)
+    with pytest.raises(ContractBroken, match="режим модели"):
+        check_contract(evaluate_leaves_eval, moded)
+
+
+WORKER_SOURCE = """
+import torch
+
+def softmax(x):
+    e = (x - x.max(dim=1, keepdim=True).values).exp()
+    return e / e.sum(dim=1, keepdim=True)
+
+def softmax_detached_sum(x):
+    e = x.exp()
+    return e / e.sum(dim=1, keepdim=True).detach()
+
+def softmax_in_place(x):
+    x.sub_(x.max(dim=1, keepdim=True).values)
+    return x.exp() / x.exp().sum(dim=1, keepdim=True)
+"""
+
+
+def test_contracts_hold_the_same_through_the_worker(tmp_path):
+    """Gradients are taken where the graph lives (the worker backpropagates) and effects on
+    arguments come back, so a proxy meets or breaks a contract as the plain function does."""
+    with worker_for(WORKER_SOURCE, tmp_path) as namespace:
+        check_contract(namespace["softmax"], SOFTMAX)
+        with pytest.raises(ContractBroken, match="градиент по входу неверен"):
+            check_contract(namespace["softmax_detached_sum"], SOFTMAX)
+        with pytest.raises(ContractBroken, match="не должна изменять"):
+            check_contract(namespace["softmax_in_place"], SOFTMAX)
