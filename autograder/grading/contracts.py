@@ -103,7 +103,8 @@ def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) 
     # results, and what the call does to its arguments
     seen = observe_call(func, *args, **kwargs)
     if contract.reference is not None:
-        expected = contract.reference(*saved.again()[0], **saved.again()[1])
+        ref_args, ref_kwargs = saved.again()
+        expected = contract.reference(*ref_args, **ref_kwargs)
         if not same(seen.result, expected, contract.rtol, contract.atol):
             _fail(contract, "неверный результат на одном из размеров входа")
     if contract.effect is not None:
@@ -121,7 +122,8 @@ def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) 
         _fail(contract, "функция не должна изменять свои аргументы")
 
     if contract.repeatable and contract.seed is None:
-        again = func(*saved.again()[0], **saved.again()[1])
+        again_args, again_kwargs = saved.again()
+        again = func(*again_args, **again_kwargs)
         if not same(again, seen.result, 0.0, 0.0):
             _fail(contract, "два вызова с одинаковыми входами дают разные результаты")
     if contract.seed is not None:

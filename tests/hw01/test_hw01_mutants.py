@@ -8,7 +8,7 @@ from __future__ import annotations
 import otter_harness as harness
 import pytest
 from mutants import MUTANTS
-from mutation.harness import KINDS, apply_mutant, catalogue_problems
+from mutation.harness import KINDS, apply_mutant, catalogue_problems, uncontracted
 
 QUESTIONS = [f"q{i}" for i in range(1, 15)]
 
@@ -17,6 +17,10 @@ def test_mutant_catalogue_is_complete():
     assert catalogue_problems(MUTANTS, QUESTIONS, per_question=3) == []
     assert len(MUTANTS) >= 60
     assert {m.kind for m in MUTANTS} == set(KINDS), "every blind-spot kind has a mutant"
+
+
+def test_every_graded_function_declares_a_contract(assigned, solution_cells):
+    assert uncontracted(assigned.autograder_tests, solution_cells) == []
 
 
 def test_reference_keeps_full_marks_on_every_question(solution_results):

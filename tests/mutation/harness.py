@@ -256,28 +256,28 @@ def catalogue_problems(
 
 
 def uncontracted(tests_dir: Path, cells: Sequence[str]) -> list[str]:
-    """`question: name` for every function or class the notebook defines at top level that a
-    question's tests take as an argument while no hidden test of that question calls
-    `check_contract(name, ...)` on it (or on an instance it builds from it)."""
-    defined = set()
+    """`question: name` for every graded function or class (one the student writes: its
+    definition holds a `# BEGIN SOLUTION` block) that a question's tests take as an argument
+    while no hidden test calls `check_contract(name, ...)` on it (or on an instance built
+    from it); the question named is the first that takes it."""
+    graded = set()
     for source in cells:
         with contextlib.suppress(SyntaxError):
-            defined |= {
-                node.name
-                for node in ast.parse(source).body
-                if isinstance(node, ast.FunctionDef | ast.ClassDef)
-            }
-    missing = []
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                    if "BEGIN SOLUTION" in (ast.get_source_segment(source, node) or ""):
+                        graded.add(node.name)
+    first_taker: dict[str, str] = {}
+    declared: set[str] = set()
     for path in question_files(tests_dir):
-        taken, declared = set(), set()
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if not isinstance(node, ast.FunctionDef):
                 continue
-            taken |= {a.arg for a in node.args.args} & defined
+            for name in {a.arg for a in node.args.args} & graded:
+                first_taker.setdefault(name, path.stem)
             if _is_hidden_case(node):
                 declared |= _contract_subjects(node)
-        missing += [f"{path.stem}: {name}" for name in sorted(taken - declared)]
-    return missing
+    return [f"{q}: {name}" for name, q in first_taker.items() if name not in declared]
 
 
 def _is_hidden_case(node: ast.FunctionDef) -> bool:

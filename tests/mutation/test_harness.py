@@ -145,15 +145,25 @@ CONTRACTED = """
 """
 
 
+GRADED_CELLS = [
+    "def area(r):\n    # BEGIN SOLUTION\n    return 3.14 * r**2\n    # END SOLUTION\n\n"
+    "def double(x):\n    # BEGIN SOLUTION\n    return 2 * x\n    # END SOLUTION\n\n"
+    "def given(x):\n    return x",
+]
+
+
 def test_a_graded_function_without_a_declared_contract_is_named(tmp_path):
+    (tmp_path / "q1.py").write_text(
+        textwrap.dedent(CONTRACTED.replace("area, double", "area, double, given"))
+    )
+    assert uncontracted(tmp_path, GRADED_CELLS) == ["q1: double"], "a given helper needs none"
     (tmp_path / "q1.py").write_text(textwrap.dedent(CONTRACTED))
-    assert uncontracted(tmp_path, CELLS) == ["q1: double"]
     both = CONTRACTED.replace(
         "check_contract(area, None)",
         "check_contract(area, None)\n        twin = double\n        check_contract(twin, None)",
     )
     (tmp_path / "q1.py").write_text(textwrap.dedent(both))
-    assert uncontracted(tmp_path, CELLS) == []
+    assert uncontracted(tmp_path, GRADED_CELLS) == []
     public_only = CONTRACTED.replace("hidden=True", "hidden=False")
     (tmp_path / "q1.py").write_text(textwrap.dedent(public_only))
-    assert uncontracted(tmp_path, CELLS) == ["q1: area", "q1: double"]
+    assert sorted(uncontracted(tmp_path, GRADED_CELLS)) == ["q1: area", "q1: double"]
