@@ -30,7 +30,11 @@ hidden input or an expected value. Rules:
 - `seed`: the keyword naming a seed; the same seed gives the same result and another seed
   another one;
 - `modules`: positions of module arguments (proxies of the student's models) whose
-  train/eval flag the call must leave as it found it, checked from both modes.
+  train/eval flag the call must leave as it found it, checked from both modes;
+- `result_training`: the mode a returned module must be in (False: returned in eval()).
+
+`result_data` turns a result into the data compared (`lambda m: m.state_dict()` for a
+procedure that returns a model: its reference trains a trusted twin the prescribed way).
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ class Contract:
     repeatable: bool = True
     seed: str | None = None
     modules: tuple[int, ...] = ()
+    result_training: bool | None = None
+    result_data: Callable[[Any], Any] | None = None  # what of a result is compared (a model's state_dict)
     rtol: float = 1e-5
     atol: float = 1e-6
     generator_seed: int = 0
@@ -105,7 +111,7 @@ def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) 
     if contract.reference is not None:
         ref_args, ref_kwargs = saved.again()
         expected = contract.reference(*ref_args, **ref_kwargs)
-        if not same(seen.result, expected, contract.rtol, contract.atol):
+        if not same(_data(contract, seen.result), _data(contract, expected), contract.rtol, contract.atol):
             _fail(contract, "неверный результат на одном из размеров входа")
     if contract.effect is not None:
         mine_args, mine_kwargs = saved.again()
@@ -124,7 +130,7 @@ def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) 
     if contract.repeatable and contract.seed is None:
         again_args, again_kwargs = saved.again()
         again = func(*again_args, **again_kwargs)
-        if not same(again, seen.result, 0.0, 0.0):
+        if not same(_data(contract, again), _data(contract, seen.result), 0.0, 0.0):
             _fail(contract, "два вызова с одинаковыми входами дают разные результаты")
     if contract.seed is not None:
         _check_seed(func, contract, saved)
@@ -134,18 +140,31 @@ def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) 
         _check_grads(func, contract, saved, gen)
     for position in contract.modules:
         _check_modes(func, contract, saved, position)
+    if contract.result_training is not None:
+        module = _first_tensor_or_self(seen.result)
+        if bool(module.training) is not contract.result_training:
+            mode = "train()" if contract.result_training else "eval()"
+            _fail(contract, f"возвращаемая модель должна быть в режиме {mode}")
+
+
+def _first_tensor_or_self(value: Any) -> Any:
+    return value[0] if isinstance(value, tuple | list) and value else value
+
+
+def _data(contract: Contract, value: Any) -> Any:
+    return value if contract.result_data is None else contract.result_data(value)
 
 
 def _check_seed(func: Any, contract: Contract, saved: _SavedInputs) -> None:
     args, kwargs = saved.again()
     base = kwargs.get(contract.seed, 0)
-    first = func(*args, **{**kwargs, contract.seed: base})
+    first = _data(contract, func(*args, **{**kwargs, contract.seed: base}))
     args, kwargs = saved.again()
-    second = func(*args, **{**kwargs, contract.seed: base})
+    second = _data(contract, func(*args, **{**kwargs, contract.seed: base}))
     if not same(first, second, 0.0, 0.0):
         _fail(contract, "один и тот же seed должен давать один и тот же результат")
     args, kwargs = saved.again()
-    other = func(*args, **{**kwargs, contract.seed: base + 1})
+    other = _data(contract, func(*args, **{**kwargs, contract.seed: base + 1}))
     if same(first, other, 0.0, 0.0):
         _fail(contract, "другой seed должен давать другой результат")
 
@@ -176,12 +195,12 @@ def _floating_results(value: Any) -> list[Any]:
 
 def _check_dtype(func: Any, contract: Contract, saved: _SavedInputs, dtype: Any) -> None:
     args, kwargs = saved.again()
-    result = func(*_cast(args, dtype), **_cast(kwargs, dtype))
+    result = _data(contract, func(*_cast(args, dtype), **_cast(kwargs, dtype)))
     if any(t.dtype != dtype for t in _floating_results(result)):
         _fail(contract, "тип результата должен совпадать с типом входа")
     if contract.reference is not None:
         args, kwargs = saved.again()
-        expected = contract.reference(*_cast(args, dtype), **_cast(kwargs, dtype))
+        expected = _data(contract, contract.reference(*_cast(args, dtype), **_cast(kwargs, dtype)))
         loose = 1e-4 if str(dtype) in ("torch.float32", "torch.float16", "torch.bfloat16") else 0
         if not same(result, expected, max(contract.rtol, loose), max(contract.atol, loose)):
             _fail(contract, "неверный результат для другого типа входа")

@@ -136,6 +136,17 @@ def test_seeds_are_honoured_and_modes_restored():
     with pytest.raises(ContractBroken, match="режим модели"):
         check_contract(evaluate_leaves_eval, moded)
 
+    returned = Contract(
+        name="build",
+        inputs=lambda gen, n: ((n,), {}),
+        sizes=[(2,), (3,)],
+        repeatable=False,
+        result_training=False,
+    )
+    check_contract(lambda n: torch.nn.Linear(n, 1).eval(), returned)
+    with pytest.raises(ContractBroken, match="режиме eval"):
+        check_contract(lambda n: torch.nn.Linear(n, 1), returned)
+
 
 WORKER_SOURCE = """
 import torch

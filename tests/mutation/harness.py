@@ -30,6 +30,8 @@ from typing import Any
 
 from otter.test_files.exception_test import ExceptionTestFile
 
+from mutation.proxy_double import bind_test_builtins
+
 Edit = tuple[str, str]  # (old, new): every occurrence of old inside the target becomes new
 
 _DEFINITION_NODES = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
@@ -118,6 +120,8 @@ def grade(
         if questions is not None and path.stem not in questions:
             continue
         test_file = ExceptionTestFile.from_file(str(path))
+        for case in test_file.test_cases:  # `type()` of a proxy, as the grader answers it
+            bind_test_builtins(case.body.test_func.__globals__)
         with contextlib.redirect_stdout(io.StringIO()):
             test_file.run(env)
         for outcome in test_file.test_case_results:
@@ -264,9 +268,9 @@ def uncontracted(tests_dir: Path, cells: Sequence[str]) -> list[str]:
     for source in cells:
         with contextlib.suppress(SyntaxError):
             for node in ast.parse(source).body:
-                if isinstance(node, ast.FunctionDef | ast.ClassDef):
-                    if "BEGIN SOLUTION" in (ast.get_source_segment(source, node) or ""):
-                        graded.add(node.name)
+                segment = ast.get_source_segment(source, node) or ""
+                if isinstance(node, ast.FunctionDef | ast.ClassDef) and "BEGIN SOLUTION" in segment:
+                    graded.add(node.name)
     first_taker: dict[str, str] = {}
     declared: set[str] = set()
     for path in question_files(tests_dir):

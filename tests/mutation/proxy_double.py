@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder.grading.proxy import vjp_call, write_back
+from autograder.grading.proxy import RemoteType, vjp_call, write_back
 
 _ATOMS = (type(None), bool, int, float, str, np.ndarray, np.generic, torch.Tensor, torch.Size)
 
@@ -154,3 +154,25 @@ def proxied_namespace(namespace: dict[str, Any]) -> dict[str, Any]:
     return {
         name: to_trusted(value) for name, value in namespace.items() if not name.startswith("__")
     }
+
+
+def remote_type(*args: Any) -> Any:
+    """`type` as the grader gives it to tests: a proxy answers with its object's type name."""
+    if len(args) == 1 and isinstance(args[0], Proxy):
+        return RemoteType(type(object.__getattribute__(args[0], "_target")).__name__)
+    return type(*args)
+
+
+def remote_isinstance(obj: Any, classinfo: Any) -> bool:
+    if not isinstance(obj, Proxy):
+        return isinstance(obj, classinfo)
+    name = type(object.__getattribute__(obj, "_target")).__name__
+    classes = classinfo if isinstance(classinfo, tuple) else (classinfo,)
+    return any(isinstance(c, type) and c.__name__ == name for c in classes)
+
+
+def bind_test_builtins(test_globals: dict[str, Any]) -> None:
+    """What the grader binds in a test file's globals (grading/notebook.py): `type` and
+    `isinstance` that answer for proxies by their object's type name."""
+    test_globals.setdefault("type", remote_type)
+    test_globals.setdefault("isinstance", remote_isinstance)
