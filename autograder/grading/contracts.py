@@ -31,7 +31,14 @@ hidden input or an expected value. Rules:
   another one;
 - `modules`: positions of module arguments (proxies of the student's models) whose
   train/eval flag the call must leave as it found it, checked from both modes;
-- `result_training`: the mode a returned module must be in (False: returned in eval()).
+- `result_training`: the mode a returned module must be in (False: returned in eval());
+- `requires_grad_inputs` (on unless `effect` is given): with every floating tensor argument
+  (or those at the positions/names given) requiring grad, the results are the same and the
+  caller's tensors get no .grad;
+- `rows_independent`: the result for a batch is the results for its rows one by one (a
+  batch of one works; no statistic of the batch leaks into a row);
+- `param_grads`: for a module, backpropagating a random cotangent from its output reaches
+  every parameter that requires grad (a branch cut off by `.data`/`detach()` shows).
 
 `result_data` turns a result into the data compared (`lambda m: m.state_dict()` for a
 procedure that returns a model: its reference trains a trusted twin the prescribed way).
@@ -63,7 +70,12 @@ class Contract:
     seed: str | None = None
     modules: tuple[int, ...] = ()
     result_training: bool | None = None
-    result_data: Callable[[Any], Any] | None = None  # what of a result is compared (a model's state_dict)
+    param_grads: bool = False
+    requires_grad_inputs: bool | tuple[int | str, ...] = True
+    rows_independent: bool = False
+    result_data: Callable[[Any], Any] | None = (
+        None  # what of a result is compared (a model's state_dict)
+    )
     rtol: float = 1e-5
     atol: float = 1e-6
     generator_seed: int = 0
@@ -111,7 +123,9 @@ def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) 
     if contract.reference is not None:
         ref_args, ref_kwargs = saved.again()
         expected = contract.reference(*ref_args, **ref_kwargs)
-        if not same(_data(contract, seen.result), _data(contract, expected), contract.rtol, contract.atol):
+        if not same(
+            _data(contract, seen.result), _data(contract, expected), contract.rtol, contract.atol
+        ):
             _fail(contract, "неверный результат на одном из размеров входа")
     if contract.effect is not None:
         mine_args, mine_kwargs = saved.again()
@@ -127,6 +141,10 @@ def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) 
     ):
         _fail(contract, "функция не должна изменять свои аргументы")
 
+    if contract.requires_grad_inputs and contract.effect is None:
+        _check_requires_grad_inputs(func, contract, saved, seen.result)
+    if contract.rows_independent:
+        _check_rows(func, contract, saved, seen.result)
     if contract.repeatable and contract.seed is None:
         again_args, again_kwargs = saved.again()
         again = func(*again_args, **again_kwargs)
@@ -140,6 +158,8 @@ def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) 
         _check_grads(func, contract, saved, gen)
     for position in contract.modules:
         _check_modes(func, contract, saved, position)
+    if contract.param_grads:
+        _check_param_grads(func, contract, saved, gen)
     if contract.result_training is not None:
         module = _first_tensor_or_self(seen.result)
         if bool(module.training) is not contract.result_training:
@@ -149,6 +169,72 @@ def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) 
 
 def _first_tensor_or_self(value: Any) -> Any:
     return value[0] if isinstance(value, tuple | list) and value else value
+
+
+def _requiring_grad(value: Any) -> tuple[Any, bool]:
+    """A copy with every floating tensor a leaf that requires grad; whether there was one."""
+    import torch
+
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        return value.detach().clone().requires_grad_(True), True
+    if isinstance(value, tuple | list):
+        items = [_requiring_grad(v) for v in value]
+        return type(value)(i for i, _ in items), any(f for _, f in items)
+    if isinstance(value, dict):
+        items = {k: _requiring_grad(v) for k, v in value.items()}
+        return {k: i for k, (i, _) in items.items()}, any(f for _, f in items.values())
+    return value, False
+
+
+def _check_requires_grad_inputs(
+    func: Any, contract: Contract, saved: _SavedInputs, plain: Any
+) -> None:
+    args, kwargs = saved.again()
+    chosen = contract.requires_grad_inputs
+    if chosen is True:
+        (args, kwargs), any_float = _requiring_grad((args, kwargs))
+    else:
+        args, kwargs, any_float = list(args), dict(kwargs), False
+        for key in chosen:
+            holder = args if isinstance(key, int) else kwargs
+            holder[key], flag = _requiring_grad(holder[key])
+            any_float = any_float or flag
+        args = tuple(args)
+    if not any_float:
+        return
+    seen = observe_call(func, *args, **kwargs)
+    comparable = contract.repeatable or contract.result_data is not None  # else a new object
+    if comparable and not same(
+        _data(contract, seen.result), _data(contract, plain), contract.rtol, contract.atol
+    ):
+        _fail(contract, "результат другой, если вход требует градиента (requires_grad=True)")
+    if not (
+        same(seen.args, tuple(args), 0.0, 0.0, strict=True)
+        and same(seen.kwargs, kwargs, 0.0, 0.0, strict=True)
+    ):
+        _fail(
+            contract, "функция не должна менять тензоры вызывающего и их .grad (requires_grad=True)"
+        )
+
+
+def _check_rows(func: Any, contract: Contract, saved: _SavedInputs, whole: Any) -> None:
+    import torch
+
+    args, kwargs = saved.again()
+    rows = next(a.shape[0] for a in args if isinstance(a, torch.Tensor))
+    pieces = []
+    for i in range(rows):
+        one = [
+            a[i : i + 1] if isinstance(a, torch.Tensor) and a.dim() and a.shape[0] == rows else a
+            for a in args
+        ]
+        pieces.append(_first_tensor(func(*one, **kwargs)))
+    expected = _first_tensor(whole)
+    if not same(torch.cat(pieces), expected, max(contract.rtol, 1e-4), max(contract.atol, 1e-5)):
+        _fail(
+            contract,
+            "результат для примера зависит от других примеров батча (проверьте и батч из одного)",
+        )
 
 
 def _data(contract: Contract, value: Any) -> Any:
@@ -236,6 +322,21 @@ def _check_grads(func: Any, contract: Contract, saved: _SavedInputs, gen: Any) -
             _fail(contract, "градиент не доходит до входа (граф разорван: detach, .data, no_grad?)")
         if not same(got.grad, expected.grad, max(contract.rtol, 1e-4), max(contract.atol, 1e-5)):
             _fail(contract, "градиент по входу неверен (часть вычисления выпала из графа?)")
+
+
+def _check_param_grads(func: Any, contract: Contract, saved: _SavedInputs, gen: Any) -> None:
+    import torch
+
+    args, kwargs = saved.again()
+    output = _first_tensor(func(*args, **kwargs))
+    cotangent = torch.randn(output.shape, generator=gen, dtype=output.dtype)
+    func.zero_grad(set_to_none=True)
+    args, kwargs = saved.again()
+    vjp_call(func, cotangent, *args, **kwargs)
+    for parameter in func.parameters():
+        if parameter.requires_grad and (parameter.grad is None or not bool(parameter.grad.any())):
+            _fail(contract, "градиент не доходит до части параметров модели (detach, .data?)")
+    func.zero_grad(set_to_none=True)
 
 
 def _first_tensor(value: Any) -> Any:

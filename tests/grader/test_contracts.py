@@ -174,3 +174,58 @@ def test_contracts_hold_the_same_through_the_worker(tmp_path):
             check_contract(namespace["softmax_detached_sum"], SOFTMAX)
         with pytest.raises(ContractBroken, match="не должна изменять"):
             check_contract(namespace["softmax_in_place"], SOFTMAX)
+
+
+class TwoBranch(torch.nn.Module):
+    def __init__(self, cut=False):
+        super().__init__()
+        self.a, self.b, self.cut = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2), cut
+
+    def forward(self, x):
+        side = self.b(x)
+        return self.a(x) + (side.detach() if self.cut else side)
+
+
+def test_a_branch_cut_off_from_the_graph_is_seen_in_the_parameters():
+    contract = Contract(
+        name="TwoBranch",
+        inputs=lambda gen, n: ((torch.randn(n, 3, generator=gen),), {}),
+        sizes=[(1,), (4,)],
+        param_grads=True,
+    )
+    check_contract(TwoBranch(), contract)
+    with pytest.raises(ContractBroken, match="части параметров"):
+        check_contract(TwoBranch(cut=True), contract)
+
+
+def test_inputs_that_require_grad_and_rows_one_by_one():
+    derivative = Contract(
+        name="derivative",
+        inputs=lambda gen, n: ((torch.randn(n, generator=gen, dtype=torch.float64),), {}),
+        sizes=[(1,), (5,)],
+        reference=lambda x: torch.cos(x),
+    )
+
+    def right(x):
+        x = x.detach().clone().requires_grad_(True)
+        torch.sin(x).sum().backward()
+        return x.grad
+
+    def clone_without_detach(x):
+        x = x.clone().requires_grad_(True)
+        torch.sin(x).sum().backward()
+        return x.grad if x.grad is not None else torch.zeros_like(x)
+
+    check_contract(right, derivative)
+    with pytest.raises(ContractBroken, match="requires_grad"):
+        check_contract(clone_without_detach, derivative)
+
+    rows = Contract(
+        name="model",
+        inputs=lambda gen, n: ((torch.randn(n, 3, generator=gen),), {}),
+        sizes=[(1,), (6,)],
+        rows_independent=True,
+    )
+    check_contract(lambda x: x * 2.0, rows)
+    with pytest.raises(ContractBroken, match="других примеров батча"):
+        check_contract(lambda x: (x - x.mean(0)) / (x.std(0) + 1.0), rows)

@@ -341,5 +341,5 @@ def _blind_round(name: str) -> list[Mutant]:
     ]
 
 
-BLIND = _blind_round("round1") + _blind_round("round2")
+BLIND = _blind_round("round1") + _blind_round("round2") + _blind_round("round3")
 MUTANTS = ORIGINAL + NEW + BLIND

@@ -21,6 +21,9 @@ Edit = tuple[str, str]
 AGAINST_UNET = frozenset({"test_q6_fused_model_hidden", "test_q8_quantized_agreement_hidden"})
 NOT_A_UNET = AGAINST_UNET | {"test_q7_pruned_model_hidden", "test_q8_quantized_structure_hidden"}
 
+# the loss a training procedure uses: q5's procedure check trains with the notebook's losses
+TRAINS_WITH_IT = frozenset({"test_q5_procedure_hidden"})
+
 # computation cells, located by a snippet
 TRAIN_UNET = "unet = train_segmentation(unet, train_images, train_masks, epochs=SEG_EPOCHS, seed=0)"
 BUILD_UNET = "unet = UNet(in_channels=1, out_channels=1, base=8)"
@@ -79,6 +82,7 @@ MUTANTS_ABC = [
         "Dice without the smoothing term: 0/0 on empty masks",
         "q1",
         {"dice_loss": ((DICE_RATIO, "(2.0 * inter) / (probs.sum(dim=1) + target.sum(dim=1))"),)},
+        downstream=TRAINS_WITH_IT,
     ),
     Mutant(
         "dice_over_whole_batch",
@@ -90,12 +94,14 @@ MUTANTS_ABC = [
                 ("reshape(target.shape[0], -1)", "reshape(1, -1)"),
             )
         },  # fmt: skip
+        downstream=TRAINS_WITH_IT,
     ),
     Mutant(
         "dice_on_logits",
         "Dice computed on the logits, without the sigmoid",
         "q1",
         {"dice_loss": (("probs = torch.sigmoid(logits)", "probs = (logits)"),)},
+        downstream=TRAINS_WITH_IT,
     ),
     # q2: BCE and focal loss
     Mutant(
@@ -127,6 +133,7 @@ MUTANTS_ABC = [
         "the max(x, 0) term of the stable form forgotten",
         "q2",
         {"bce_with_logits": (("logits.clamp(min=0) - logits * target", "-logits * target"),)},
+        downstream=TRAINS_WITH_IT,
     ),
     Mutant(
         "focal_alpha_for_both_classes",

@@ -19,6 +19,7 @@ import hw02_harness as harness
 import nbformat
 import pytest
 from hw02_mutants import MUTANTS, QUANTIZE
+from mutation.harness import uncontracted
 from mutation.proxy_double import proxied_namespace
 
 QUESTION_POINTS = {
@@ -167,6 +168,10 @@ def test_blank_notebook_scores_zero(assigned, cases):
     assert [r.name for r in results if r.passed] == []
 
 
+def test_every_graded_function_declares_a_contract(assigned, solution_cells):
+    assert uncontracted(assigned.autograder_tests, solution_cells) == []
+
+
 def test_mutants_are_many_and_cover_every_question():
     names = [m.name for m in MUTANTS]
     assert len(names) == len(set(names)) and len(names) >= 40
@@ -193,8 +198,13 @@ def test_mutant_is_caught_on_its_own_question(mutant, cases, solution_cells, sol
         solution_run.namespace, solution_cells, mutant.edits, rerun=mutant.rerun
     )
     assert variant.errors == []
+    # The speed case times a network; outside its own question it says nothing about the
+    # mistake, and its ratio for a wrong network depends on the machine, so it is not run.
+    judged = [
+        c for c in cases if c.question == mutant.question or not c.name.endswith("_speed_hidden")
+    ]
     results = harness.grade(
-        cases, variant.namespace, reuse=(solution_run.namespace, solution_results)
+        judged, variant.namespace, reuse=(solution_run.namespace, solution_results)
     )
     failing = harness.failed(results)
     own = {c.name for c in cases if c.question == mutant.question}
