@@ -21,7 +21,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import otter.assign
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +32,7 @@ if str(REPO_ROOT / "tests") not in sys.path:  # the bench imports this module di
 from mutation.harness import (  # noqa: E402, F401 (re-exported for the tests and the bench)
     CaseResult,
     Execution,
+    code_cells,
     execute,
     failed,
     grade,
@@ -70,16 +70,3 @@ def assign(master: Path, out_dir: Path) -> AssignedHomework:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         otter.assign.main(str(master), str(out_dir), no_run_tests=True, no_pdfs=True)
     return AssignedHomework(out_dir)
-
-
-def code_cells(notebook: Path) -> list[str]:
-    """Non-empty code cell sources, without the otter init cell and `grader.` lines."""
-    nb = nbformat.read(notebook, as_version=4)
-    cells = []
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "otter.Notebook(" in cell.source:
-            continue
-        lines = [line for line in cell.source.splitlines() if not line.startswith("grader.")]
-        if any(line.strip() for line in lines):
-            cells.append("\n".join(lines))
-    return cells

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import otter.assign
 from otter.test_files.exception_test import ExceptionTestFile
 
@@ -28,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shar
 from mutation.harness import (  # noqa: E402, F401 (re-exported for the hw02 tests and bench)
     CaseResult,
     Execution,
+    code_cells,
     edit_definitions,
     execute,
     failed,
@@ -83,19 +83,6 @@ def assign(out_dir: Path, master: Path = MASTER) -> AssignedHomework:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         otter.assign.main(str(master), str(out_dir), no_run_tests=True, no_pdfs=True)
     return AssignedHomework(out_dir)
-
-
-def code_cells(notebook: Path) -> list[str]:
-    """Non-empty code cell sources, without the otter init cell and `grader.` lines."""
-    nb = nbformat.read(notebook, as_version=4)
-    cells = []
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "otter.Notebook(" in cell.source:
-            continue
-        lines = [line for line in cell.source.splitlines() if not line.startswith("grader.")]
-        if any(line.strip() for line in lines):
-            cells.append("\n".join(lines))
-    return cells
 
 
 def load_cases(tests_dir: Path) -> list[Case]:

@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
 
-from mutation.harness import KINDS  # noqa: E402
+from mutation.harness import KINDS, code_cells  # noqa: E402
 
 FORMAT = """\
 # Writing blind mutants for {hw}
@@ -116,20 +116,6 @@ if "--run" in sys.argv and not problems:
         print(mutant.name, "runs" if not run.errors else run.errors[-1][1].splitlines()[-1])
 sys.exit(1 if problems else 0)
 '''
-
-
-def code_cells(notebook: Path) -> list[str]:
-    """The solution's code cells as the mutation harnesses see them: no otter init cell, no
-    `grader.` lines, no empty cells."""
-    nb = nbformat.read(notebook, as_version=4)
-    cells = []
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "otter.Notebook(" in cell.source:
-            continue
-        lines = [line for line in cell.source.splitlines() if not line.startswith("grader.")]
-        if any(line.strip() for line in lines):
-            cells.append("\n".join(lines))
-    return cells
 
 
 def reference_cells(hw: str) -> list[str]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from otter.test_files.exception_test import ExceptionTestFile
 
 from mutation.proxy_double import bind_test_builtins
@@ -103,6 +104,19 @@ def execute(cells: Iterable[str], namespace: dict[str, Any] | None = None) -> Ex
             except Exception:
                 run.errors.append((index, traceback.format_exc(limit=-3)))
     return run
+
+
+def code_cells(notebook: Path) -> list[str]:
+    """Non-empty code cell sources, without the otter init cell and `grader.` lines."""
+    nb = nbformat.read(notebook, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "otter.Notebook(" in cell.source:
+            continue
+        lines = [line for line in cell.source.splitlines() if not line.startswith("grader.")]
+        if any(line.strip() for line in lines):
+            cells.append("\n".join(lines))
+    return cells
 
 
 def question_files(tests_dir: Path) -> list[Path]:
