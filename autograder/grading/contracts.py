@@ -38,7 +38,8 @@ hidden input or an expected value. Rules:
 - `rows_independent`: the result for a batch is the results for its rows one by one (a
   batch of one works; no statistic of the batch leaks into a row);
 - `param_grads`: for a module, backpropagating a random cotangent from its output reaches
-  every parameter that requires grad (a branch cut off by `.data`/`detach()` shows).
+  every parameter that requires grad on at least one of the sizes (a branch cut off by
+  `.data`/`detach()` shows).
 
 `result_data` turns a result into the data compared (`lambda m: m.state_dict()` for a
 procedure that returns a model: its reference trains a trusted twin the prescribed way).
@@ -93,8 +94,14 @@ def check_contract(func: Any, contract: Contract) -> None:
     if len(contract.sizes) < 2:
         raise ValueError("a contract varies sizes: give at least two")
     gen = torch.Generator().manual_seed(contract.generator_seed)
+    learned: set[int] = set()  # parameters a size gave a gradient (param_grads)
     for size in contract.sizes:
-        _check_size(func, contract, gen, tuple(size))
+        _check_size(func, contract, gen, tuple(size), learned)
+    if contract.param_grads:
+        count = sum(1 for _ in func.parameters())
+        frozen = {i for i, p in enumerate(func.parameters()) if not p.requires_grad}
+        if learned | frozen != set(range(count)):
+            _fail(contract, "градиент не доходит до части параметров модели (detach, .data?)")
 
 
 def _fail(contract: Contract, what: str) -> None:
@@ -114,7 +121,9 @@ class _SavedInputs:
         return self.contract.inputs(twin, *self.size)
 
 
-def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) -> None:
+def _check_size(
+    func: Any, contract: Contract, gen: Any, size: tuple[Any, ...], learned: set[int]
+) -> None:
     saved = _SavedInputs(contract, gen, gen.get_state(), size)
     args, kwargs = contract.inputs(gen, *size)
 
@@ -159,7 +168,7 @@ def _check_size(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) 
     for position in contract.modules:
         _check_modes(func, contract, saved, position)
     if contract.param_grads:
-        _check_param_grads(func, contract, saved, gen)
+        learned |= _parameters_learning(func, saved, gen)
     if contract.result_training is not None:
         module = _first_tensor_or_self(seen.result)
         if bool(module.training) is not contract.result_training:
@@ -324,7 +333,9 @@ def _check_grads(func: Any, contract: Contract, saved: _SavedInputs, gen: Any) -
             _fail(contract, "градиент по входу неверен (часть вычисления выпала из графа?)")
 
 
-def _check_param_grads(func: Any, contract: Contract, saved: _SavedInputs, gen: Any) -> None:
+def _parameters_learning(func: Any, saved: _SavedInputs, gen: Any) -> set[int]:
+    """Which parameters a random cotangent from the output reaches on these inputs (a size
+    may leave some at zero by itself: one source token gives attention nothing to learn)."""
     import torch
 
     args, kwargs = saved.again()
@@ -333,10 +344,13 @@ def _check_param_grads(func: Any, contract: Contract, saved: _SavedInputs, gen: 
     func.zero_grad(set_to_none=True)
     args, kwargs = saved.again()
     vjp_call(func, cotangent, *args, **kwargs)
-    for parameter in func.parameters():
-        if parameter.requires_grad and (parameter.grad is None or not bool(parameter.grad.any())):
-            _fail(contract, "градиент не доходит до части параметров модели (detach, .data?)")
+    reached = {
+        i
+        for i, p in enumerate(func.parameters())
+        if p.requires_grad and p.grad is not None and bool(p.grad.any())
+    }
     func.zero_grad(set_to_none=True)
+    return reached
 
 
 def _first_tensor(value: Any) -> Any:

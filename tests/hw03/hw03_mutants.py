@@ -119,7 +119,8 @@ MUTANTS = [
     m("attention_softmax_over_padding", "takes the softmax over padded positions too",
       "q7", "attention", ('scores = scores.masked_fill(~mask, float("-inf"))', "scores = scores")),
     m("attention_wrong_axis", "normalizes the weights over the batch axis",
-      "q7", "attention", ("torch.softmax(scores, dim=1)", "torch.softmax(scores, dim=0)")),
+      "q7", "attention", ("torch.softmax(scores, dim=1)", "torch.softmax(scores, dim=0)"),
+      downstream=("q8",)),  # Seq2Seq attends with it: each example then depends on its batch
     m("attention_mask_after_softmax", "zeroes padded weights after the softmax without renormalizing",
       "q7", "attention",
       ('scores = scores.masked_fill(~mask, float("-inf"))', "scores = scores"),

@@ -13,6 +13,7 @@ import hw03_harness as harness
 import nbformat
 import pytest
 from hw03_mutants import MUTANTS
+from mutation.harness import uncontracted
 from mutation.proxy_double import proxied_namespace
 from otter.test_files.exception_test import ExceptionTestFile
 
@@ -142,6 +143,10 @@ def test_grading_the_same_run_again_gives_identical_scores(
 ):
     again = harness.grade(assigned.autograder_tests, solution_run.namespace)
     assert scores(again) == scores(solution_results)
+
+
+def test_every_graded_function_declares_a_contract(assigned, solution_cells):
+    assert uncontracted(assigned.autograder_tests, solution_cells) == []
 
 
 def test_mutants_are_plain_data_and_cover_every_question():
