@@ -428,14 +428,14 @@ def backward_from(result: Any, cotangent: Any) -> None:
         torch.autograd.backward(output, cotangent)
 
 
-def fingerprint(value: Any) -> tuple[str, list[bytes]] | None:
+def fingerprint(value: Any) -> tuple[Any, list[bytes]] | None:
     """The wire encoding of a value, to tell whether a call changed it. Objects that are not
     data stand as their identity (the caller's handle names the same object anyway)."""
     try:
         node, buffers = encode_value(value, lambda obj: Handle(id(obj)))
     except Exception:  # too large to send back anyway
         return None
-    return json.dumps(node, sort_keys=True), buffers
+    return node, buffers
 
 
 def error_reply(exc: BaseException) -> tuple[dict[str, Any], list[bytes]]:

@@ -15,13 +15,9 @@ tests/mutation/harness.py.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-import otter.assign
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MASTER = REPO_ROOT / "solutions" / "hw01" / "hw01.ipynb"
@@ -37,6 +33,7 @@ from mutation.harness import (  # noqa: E402, F401 (re-exported for the tests an
     failed,
     grade,
     lost_points,
+    otter_assign,
     question_files,
     total,
 )
@@ -67,6 +64,4 @@ class AssignedHomework:
 
 def assign(master: Path, out_dir: Path) -> AssignedHomework:
     """Run otter assign (without its own test run and PDFs) into out_dir."""
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        otter.assign.main(str(master), str(out_dir), no_run_tests=True, no_pdfs=True)
-    return AssignedHomework(out_dir)
+    return AssignedHomework(otter_assign(master, out_dir))

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import otter.assign
 from otter.test_files.exception_test import ExceptionTestFile
 
 from autograder.grading import cpu_clock
@@ -32,6 +31,7 @@ from mutation.harness import (  # noqa: E402, F401 (re-exported for the hw02 tes
     execute,
     failed,
     is_definition_cell,
+    otter_assign,
     question_files,
     total,
 )
@@ -80,9 +80,7 @@ class Case:
 
 def assign(out_dir: Path, master: Path = MASTER) -> AssignedHomework:
     """Run otter assign (without its own test run and PDFs) into out_dir."""
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        otter.assign.main(str(master), str(out_dir), no_run_tests=True, no_pdfs=True)
-    return AssignedHomework(out_dir)
+    return AssignedHomework(otter_assign(master, out_dir))
 
 
 def load_cases(tests_dir: Path) -> list[Case]:

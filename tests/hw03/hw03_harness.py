@@ -12,10 +12,8 @@ mutant changed), so that only those are graded; the others grade as the referenc
 from __future__ import annotations
 
 import ast
-import contextlib
 import copy
 import dis
-import io
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,13 +21,12 @@ from pathlib import Path
 from types import CodeType, FunctionType
 from typing import Any
 
-import otter.assign
 from otter.test_files.exception_test import ExceptionTestFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hw01"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared harness
 
-from mutation.harness import edit_definitions, is_definition_cell  # noqa: E402
+from mutation.harness import edit_definitions, is_definition_cell, otter_assign  # noqa: E402
 from otter_harness import (  # noqa: E402
     CaseResult,
     Execution,
@@ -84,9 +81,7 @@ class AssignedHomework:
 
 def assign(out_dir: Path) -> AssignedHomework:
     """Run otter assign on the hw03 master (without its own test run and PDFs)."""
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        otter.assign.main(str(MASTER), str(out_dir), no_run_tests=True, no_pdfs=True)
-    return AssignedHomework(out_dir)
+    return AssignedHomework(otter_assign(MASTER, out_dir))
 
 
 def defined_names(cells: list[str]) -> set[str]:

@@ -15,8 +15,6 @@ A batch is graded by tests/mutation/blind_grade.py against the hidden tests (iss
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
 import sys
@@ -29,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
 
-from mutation.harness import KINDS, code_cells  # noqa: E402
+from mutation.harness import KINDS, code_cells, otter_assign  # noqa: E402
 
 FORMAT = """\
 # Writing blind mutants for {hw}
@@ -120,13 +118,9 @@ sys.exit(1 if problems else 0)
 
 def reference_cells(hw: str) -> list[str]:
     """otter assign on the master; the autograder notebook's code cells."""
-    import otter.assign
-
     master = REPO_ROOT / "solutions" / hw / f"{hw}.ipynb"
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "dist"
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            otter.assign.main(str(master), str(out), no_run_tests=True, no_pdfs=True)
+        out = otter_assign(master, Path(tmp) / "dist")
         return code_cells(out / "autograder" / f"{hw}.ipynb")
 
 

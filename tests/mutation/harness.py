@@ -106,6 +106,15 @@ def execute(cells: Iterable[str], namespace: dict[str, Any] | None = None) -> Ex
     return run
 
 
+def otter_assign(master: Path, out_dir: Path) -> Path:
+    """Run otter assign on a master (without its own test run and PDFs) into out_dir."""
+    import otter.assign
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        otter.assign.main(str(master), str(out_dir), no_run_tests=True, no_pdfs=True)
+    return out_dir
+
+
 def code_cells(notebook: Path) -> list[str]:
     """Non-empty code cell sources, without the otter init cell and `grader.` lines."""
     nb = nbformat.read(notebook, as_version=4)
