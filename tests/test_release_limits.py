@@ -27,6 +27,14 @@ def test_limits_are_the_larger_of_the_floor_and_the_factor_times_the_reference()
     assert policy.derive([40.0], 41.0)["notebook_seconds"] == 200.0
 
 
+def test_the_test_case_limit_comes_from_the_slowest_case_rounded_up():
+    policy = LimitPolicy(test_floor=10, test_factor=5, test_step=5)
+    assert "test_seconds" not in policy.derive([0.1], 1.0)  # no cases measured: the default
+    assert policy.derive([0.1], 1.0, [0.2, 0.5])["test_seconds"] == 10.0  # the floor
+    assert policy.derive([0.1], 1.0, [0.2, 3.1])["test_seconds"] == 20.0  # 15.5 -> 20
+    assert policy.derive([0.1], 1.0, [4.0])["test_seconds"] == 20.0  # exactly a step
+
+
 def test_settings_split_into_policy_and_explicit_limits_and_refuse_unknown_names():
     policy, explicit = LimitPolicy.split({"cell_factor": 3, "memory_mb": 2048})
     assert policy.cell_factor == 3.0 and explicit == {"memory_mb": 2048}
@@ -66,6 +74,8 @@ def test_release_derives_limits_an_honest_notebook_meets_with_both_cores_busy(
     assert bundle.limits.cell_seconds == round(max(12.0, 4 * slowest), 1)
     assert bundle.limits.notebook_seconds >= LimitPolicy().notebook_floor
     assert bundle.limits.memory_mb == 3000  # set outright, not derived
+    assert 0 < reference["slowest_test_seconds"] < 10
+    assert bundle.limits.test_seconds == LimitPolicy().test_floor
     assert any(check.startswith("time limits: cell ") for check in report.checks)
 
     shown = cli(course_root, "course")
@@ -87,4 +97,8 @@ def test_release_derives_limits_an_honest_notebook_meets_with_both_cores_busy(
     assert (result.status, result.score) == ("ok", 15), result.summary()
     extra = to_gradescope(result)["extra_data"]
     assert extra["limits"]["cell_seconds"] == bundle.limits.cell_seconds
-    assert extra["limits_reference"] == bundle.reference
+    # the slowest hidden case's time is staff's: never in what a student's result carries
+    assert extra["limits_reference"] == {
+        k: v for k, v in bundle.reference.items() if k != "slowest_test_seconds"
+    }
+    assert "slowest_test_seconds" not in json.dumps(to_gradescope(result))

@@ -10,8 +10,9 @@ Steps, in order; any check that fails refuses the release and publishes nothing:
   4. points of the tests add up to the component's maximum in course_config.py
   5. no solution line and no hidden-test line appears in any student file
   6. the solution notebook scores exactly the maximum, the blank student notebook 0
-  7. the time limits are derived from the solution's own times (solutions/<id>/limits.json
-     may set the policy, e.g. {"cell_factor": 5, "cell_floor": 20}, or any limit outright)
+  7. the time limits are derived from the solution's own times, its cells, notebook and
+     test cases (solutions/<id>/limits.json may set the policy, e.g. {"cell_factor": 5,
+     "cell_floor": 20}, or any limit outright)
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pprint
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,6 +44,8 @@ OTTER_ARTIFACTS = {".zip"}  # otter's own autograder zip is not ours to ship
 TEST_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,99}")  # a question's test file is <name>.py
 LIMITS_FILE = "limits.json"  # optional, beside the master: the homework's limit settings
 SUBMIT_CLIENT = Path(__file__).with_name("submit.py")  # released beside each homework
+# per test case while the release measures the solution (the limit students get is derived)
+MEASURING_TEST_SECONDS = 120.0
 
 
 class ReleaseRefused(AutograderError):
@@ -65,6 +68,7 @@ class ReleaseReport:
     blank_score: float | None = None
     solution_cells: list[float] = field(default_factory=list)  # seconds per code cell
     solution_seconds: float = 0.0  # the whole notebook
+    solution_cases: list[float] = field(default_factory=list)  # seconds per test case
     checks: list[str] = field(default_factory=list)
 
 
@@ -139,7 +143,7 @@ def release(
         if not problems:
             problems += _check_scores(
                 bundle, solution_nb, student_dir / bundle.notebook, report, backend,
-                accept_blank_score,
+                explicit, accept_blank_score,
             )  # fmt: skip
         if problems:
             raise ReleaseRefused(
@@ -147,10 +151,16 @@ def release(
             )
         bundle = _rewrite(
             bundle,
-            limits={**policy.derive(report.solution_cells, report.solution_seconds), **explicit},
+            limits={
+                **policy.derive(
+                    report.solution_cells, report.solution_seconds, report.solution_cases
+                ),
+                **explicit,
+            },
             reference={
                 "cell_seconds": [round(t, 3) for t in report.solution_cells],
                 "notebook_seconds": round(report.solution_seconds, 3),
+                "slowest_test_seconds": round(max(report.solution_cases, default=0.0), 3),
                 "policy": policy.to_dict(),
             },
         )
@@ -373,16 +383,28 @@ def _check_scores(
     blank_nb: Path,
     report: ReleaseReport,
     backend: str,
+    explicit: dict,
     accept_blank_score: float | None = None,
 ) -> list[str]:
+    """The solution must score the maximum and the blank notebook nothing. Unless the
+    homework sets `test_seconds` outright, both are graded with MEASURING_TEST_SECONDS per
+    test case, and the limit students get is derived from the solution's slowest case."""
     from autograder.grading.notebook import grade_notebook
 
     problems = []
-    solution = grade_notebook(bundle, solution_nb, student_id="release-solution", backend=backend)
-    blank = grade_notebook(bundle, blank_nb, student_id="release-blank", backend=backend)
+    limits = bundle.limits
+    if "test_seconds" not in explicit:  # measured with room to spare; derived from it after
+        limits = replace(limits, test_seconds=max(limits.test_seconds, MEASURING_TEST_SECONDS))
+    solution = grade_notebook(
+        bundle, solution_nb, student_id="release-solution", limits=limits, backend=backend
+    )
+    blank = grade_notebook(
+        bundle, blank_nb, student_id="release-blank", limits=limits, backend=backend
+    )
     report.solution_score, report.blank_score = solution.score, blank.score
     report.solution_cells = solution.cell_seconds
     report.solution_seconds = solution.timings.get("notebook", 0.0)
+    report.solution_cases = list(solution.case_seconds.values())
     if solution.score != bundle.max_points:
         failed = [t.name for t in solution.tests if t.score < t.max_score]
         problems.append(

@@ -150,14 +150,25 @@ def _seed(raw: Any, meta_path: Path) -> dict[str, Any]:
 def describe_time_limits(bundle: Bundle) -> str:
     """One line for staff: the time limits and what they were derived from."""
     limits, ref = bundle.limits, bundle.reference
-    text = f"cell {limits.cell_seconds:g} s, notebook {limits.notebook_seconds:g} s"
+    text = (
+        f"cell {limits.cell_seconds:g} s, notebook {limits.notebook_seconds:g} s, "
+        f"test case {limits.test_seconds:g} s"
+    )
     if not ref.get("cell_seconds"):
         return text + " (defaults or set by hand; no reference timing recorded)"
     policy = ref.get("policy", {})
     slowest = max(ref["cell_seconds"])
+    test = ""
+    if "slowest_test_seconds" in ref:
+        test = (
+            f", test case {ref['slowest_test_seconds']:.2f} s"
+            f"; test = max({policy.get('test_floor', 0):g} s, {policy.get('test_factor', 0):g}"
+            f" x test case) rounded up to {policy.get('test_step', 0):g} s"
+        )
     return text + (
         f" (reference solution: slowest cell {slowest:.2f} s, notebook "
-        f"{ref['notebook_seconds']:.2f} s; limits = max({policy.get('cell_floor', 0):g} s, "
-        f"{policy.get('cell_factor', 0):g} x cell), max({policy.get('notebook_floor', 0):g} s, "
+        f"{ref['notebook_seconds']:.2f} s{test}; "
+        f"cell = max({policy.get('cell_floor', 0):g} s, {policy.get('cell_factor', 0):g} x cell), "
+        f"notebook = max({policy.get('notebook_floor', 0):g} s, "
         f"{policy.get('notebook_factor', 0):g} x notebook))"
     )

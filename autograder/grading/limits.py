@@ -2,10 +2,12 @@
 them per assignment (bundle.json "limits"). The sandbox and the grader enforce them.
 
 Time limits are derived at release from the reference solution's own times (LimitPolicy):
-max(floor, factor x reference), so a hung cell costs seconds, not the 180 s default."""
+max(floor, factor x reference), so a hung cell costs seconds, not the 180 s default; the
+per-test-case limit likewise from the slowest test case of the reference."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -52,6 +54,9 @@ class LimitPolicy:
     cell_factor: float = 5.0  # times the slowest cell of the reference solution
     notebook_floor: float = 120.0  # seconds: no notebook limit below this
     notebook_factor: float = 5.0  # times the reference solution's whole notebook
+    test_floor: float = 10.0  # seconds: no per-test-case limit below this
+    test_factor: float = 5.0  # times the slowest test case of the reference solution
+    test_step: float = 5.0  # the test limit is rounded up to a multiple of this
 
     @classmethod
     def split(cls, settings: dict[str, Any] | None) -> tuple[LimitPolicy, dict[str, Any]]:
@@ -70,11 +75,23 @@ class LimitPolicy:
         Limits().with_overrides(explicit)
         return cls(**{k: float(v) for k, v in policy.items()}), explicit
 
-    def derive(self, cell_seconds: list[float], notebook_seconds: float) -> dict[str, float]:
-        """cell_seconds and notebook_seconds limits for a solution that took these times."""
+    def derive(
+        self,
+        cell_seconds: list[float],
+        notebook_seconds: float,
+        test_seconds: list[float] | None = None,
+    ) -> dict[str, float]:
+        """The time limits for a solution that took these times: cell_seconds and
+        notebook_seconds, and test_seconds when the test cases' times are given. The test
+        limit is one figure for the whole homework, rounded up to `test_step`, so that what a
+        student reads of it says next to nothing about any one hidden test."""
         cell = max(self.cell_floor, self.cell_factor * max(cell_seconds, default=0.0))
         notebook = max(self.notebook_floor, self.notebook_factor * notebook_seconds, cell)
-        return {"cell_seconds": round(cell, 1), "notebook_seconds": round(notebook, 1)}
+        limits = {"cell_seconds": round(cell, 1), "notebook_seconds": round(notebook, 1)}
+        if test_seconds is not None:
+            test = max(self.test_floor, self.test_factor * max(test_seconds, default=0.0))
+            limits["test_seconds"] = float(math.ceil(test / self.test_step - 1e-9) * self.test_step)
+        return limits
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)

@@ -64,6 +64,9 @@ class GradingResult:
     limits_mechanism: str = ""  # cgroup-v2 | cgroup-v1 | rlimits: what held memory/processes
     limits_reference: dict[str, Any] = field(default_factory=dict)  # what time limits came from
     cell_seconds: list[float] = field(default_factory=list)  # per code cell, first run
+    # per test case (name -> wall seconds): for the release's limits only, never shown (a
+    # hidden case's time would tell about it)
+    case_seconds: dict[str, float] = field(default_factory=dict)
     limits: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     bundle_version: str = ""
