@@ -1,9 +1,9 @@
-"""Regrade hw03's solution N times through the real grading path and compare the results.
+"""Regrade a homework's solution N times through the real grading path and compare the results.
 
-    PYTHONPATH=. python bench/hw03_regrades.py [--runs 10] [--backend auto]
+    PYTHONPATH=. python bench/regrades.py hw03 [--runs 10] [--backend auto]
 
-Each run is `grade_notebook` with the released bundle (`dist/hw03`, written by
-`autograder release hw03`), or without a release with the bundle built from the master and
+Each run is `grade_notebook` with the released bundle (`dist/hwNN`, written by
+`autograder release hwNN`), or without a release with the bundle built from the master and
 the limits the release checks the solution under: the notebook executes in a fresh
 sandboxed worker and the hidden tests run against its proxies, exactly as for a student. Prints every run's score, status
 and wall time, then whether all runs agree test by test (score, pass, message). A flaky
@@ -16,9 +16,10 @@ import argparse
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
-from autograder.authoring.release import build, limit_settings
+from autograder.authoring.release import MEASURING_TEST_SECONDS, build, limit_settings
 from autograder.course.config import load_course
 from autograder.grading.bundle import load_bundle
 from autograder.grading.notebook import grade_notebook
@@ -37,22 +38,27 @@ def outcome(result) -> tuple:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("hw", help="the homework, e.g. hw03")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--backend", default="auto")
     args = parser.parse_args()
     course = load_course(ROOT)
-    released = ROOT / "dist" / "hw03"
+    hw = args.hw
+    released = ROOT / "dist" / hw
     outcomes = []
-    with tempfile.TemporaryDirectory(prefix="hw03-regrades-") as tmp:
-        _, built, solution = build(course, "hw03", Path(tmp))
+    with tempfile.TemporaryDirectory(prefix=f"{hw}-regrades-") as tmp:
+        _, built, solution = build(course, hw, Path(tmp))
         if (released / "bundle.json").is_file():
             bundle = load_bundle(released)
             limits, source = bundle.limits, "released"
         else:  # as `autograder release` grades the solution, before it derives the limits
             bundle = load_bundle(built)
-            limits = bundle.limits.with_overrides(limit_settings(course, "hw03")[1])
+            explicit = limit_settings(course, hw)[1]
+            limits = bundle.limits.with_overrides(explicit)
+            if "test_seconds" not in explicit:
+                limits = replace(limits, test_seconds=MEASURING_TEST_SECONDS)
             source = "built from the master, not released"
-        print(f"hw03: {args.runs} regrades of the solution (bundle {source}, limits {limits})")
+        print(f"{hw}: {args.runs} regrades of the solution (bundle {source}, limits {limits})")
         for run in range(1, args.runs + 1):
             started = time.monotonic()
             result = grade_notebook(
