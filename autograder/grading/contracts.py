@@ -23,9 +23,14 @@ hidden input or an expected value. Rules:
 - `pure`: no argument changes (values, shape, requires_grad, .grad), or, with `effect`, the
   arguments end exactly as `effect` leaves its own copies (an in-place function);
 - `dtypes`: floating inputs cast to each dtype; floating results come back in it;
+- results of a plain function (no module in the call) require grad exactly where the
+  reference's do (a result that keeps a graph, or one cut off from it, shows even where
+  the values agree);
 - `grads`: with the positions/names given requiring grad, backpropagating a random
   cotangent from the result gives each of them the reference's gradient (a detached term,
   a `.data` or a missing path shows);
+- `grads_reach`: the same for a random function, which has no reference (dropout in
+  train mode): each of them gets a finite gradient, not zero everywhere;
 - `repeatable`: the same inputs twice give the same result;
 - `seed`: the keyword naming a seed; the same seed gives the same result and another seed
   another one;
@@ -39,7 +44,10 @@ hidden input or an expected value. Rules:
   batch of one works; no statistic of the batch leaks into a row);
 - `param_grads`: for a module, backpropagating a random cotangent from its output reaches
   every parameter that requires grad on at least one of the sizes (a branch cut off by
-  `.data`/`detach()` shows).
+  `.data`/`detach()` shows);
+- `param_grads_exact`: for a module in a deterministic mode, the parameters' gradient
+  along a random direction through all of them equals the central difference in float64
+  (a term cut off from the graph shows even where every parameter still learns something).
 
 `result_data` turns a result into the data compared (`lambda m: m.state_dict()` for a
 procedure that returns a model: its reference trains a trusted twin the prescribed way).
@@ -67,11 +75,13 @@ class Contract:
     effect: Callable[..., Any] | None = None  # the reference of an in-place function
     dtypes: tuple[Any, ...] = ()
     grads: tuple[int | str, ...] = ()
+    grads_reach: tuple[int | str, ...] = ()  # without a reference: a random function's inputs
     repeatable: bool = True
     seed: str | None = None
     modules: tuple[int, ...] = ()
     result_training: bool | None = None
     param_grads: bool = False
+    param_grads_exact: bool = False  # a module's gradients are the derivative itself
     requires_grad_inputs: bool | tuple[int | str, ...] = True
     rows_independent: bool = False
     result_data: Callable[[Any], Any] | None = (
@@ -136,6 +146,8 @@ def _check_size(
             _data(contract, seen.result), _data(contract, expected), contract.rtol, contract.atol
         ):
             _fail(contract, "неверный результат на одном из размеров входа")
+        if contract.result_data is None and not _holds_modules(func, args, kwargs):
+            _check_result_graph(contract, seen.result, expected)
     if contract.effect is not None:
         mine_args, mine_kwargs = saved.again()
         contract.effect(*mine_args, **mine_kwargs)
@@ -165,10 +177,14 @@ def _check_size(
         _check_dtype(func, contract, saved, dtype)
     if contract.grads:
         _check_grads(func, contract, saved, gen)
+    if contract.grads_reach:
+        _check_grads_reach(func, contract, saved, gen)
     for position in contract.modules:
         _check_modes(func, contract, saved, position)
     if contract.param_grads:
         learned |= _parameters_learning(func, saved, gen)
+    if contract.param_grads_exact:
+        _check_param_grads_exact(func, contract, saved, gen)
     if contract.result_training is not None:
         module = _first_tensor_or_self(seen.result)
         if bool(module.training) is not contract.result_training:
@@ -333,6 +349,44 @@ def _check_grads(func: Any, contract: Contract, saved: _SavedInputs, gen: Any) -
             _fail(contract, "градиент по входу неверен (часть вычисления выпала из графа?)")
 
 
+def _holds_modules(func: Any, args: tuple, kwargs: dict) -> bool:
+    """Whether the function is a module or takes one: its parameters may put a graph in the
+    result that a reference computed another way has not."""
+    return any(callable(getattr(v, "parameters", None)) for v in (func, *args, *kwargs.values()))
+
+
+def _check_result_graph(contract: Contract, result: Any, expected: Any) -> None:
+    """For a plain function of tensors, the result's tensors require grad exactly where the
+    reference's do: one that keeps a graph the reference has not (create_graph, a leaf made
+    inside) or one cut off from the graph (detach, .data, no_grad) shows even where the
+    values agree."""
+    mine, theirs = _floating_results(expected), _floating_results(result)
+    for want, got in zip(mine, theirs, strict=False):
+        if got.requires_grad and not want.requires_grad:
+            _fail(contract, "результат не должен тянуть за собой граф вычислений (detach?)")
+        if want.requires_grad and not got.requires_grad:
+            _fail(contract, "результат оторван от графа вычислений (detach, .data, no_grad?)")
+
+
+def _check_grads_reach(func: Any, contract: Contract, saved: _SavedInputs, gen: Any) -> None:
+    """For a random function (no reference): a random cotangent from the result gives each
+    named input a finite gradient that is not zero everywhere."""
+    import torch
+
+    args, kwargs = saved.again()
+    output = _first_tensor(func(*args, **kwargs))
+    cotangent = torch.randn(output.shape, generator=gen, dtype=output.dtype)
+    args, kwargs = saved.again()
+    leaves = _with_grad(args, kwargs, contract.grads_reach)
+    vjp_call(func, cotangent, *args, **kwargs)
+    for leaf in leaves:
+        grad = leaf.grad
+        if grad is None or not bool(grad.any()):
+            _fail(contract, "градиент не доходит до входа (граф разорван: detach, .data, no_grad?)")
+        if not bool(torch.isfinite(grad).all()):
+            _fail(contract, "градиент по входу не конечен (inf/nan)")
+
+
 def _parameters_learning(func: Any, saved: _SavedInputs, gen: Any) -> set[int]:
     """Which parameters a random cotangent from the output reaches on these inputs (a size
     may leave some at zero by itself: one source token gives attention nothing to learn)."""
@@ -351,6 +405,71 @@ def _parameters_learning(func: Any, saved: _SavedInputs, gen: Any) -> set[int]:
     }
     func.zero_grad(set_to_none=True)
     return reached
+
+
+def _check_param_grads_exact(func: Any, contract: Contract, saved: _SavedInputs, gen: Any) -> None:
+    """For a module in a deterministic mode: along a random direction through all its
+    parameters, the gradient autograd gives equals the central difference of
+    <cotangent, output>, in float64. A term cut off from the graph (a detached state or query, `.data`) makes them
+    differ even where every parameter still gets some gradient."""
+    import torch
+
+    original = {k: v.detach().clone() for k, v in func.state_dict().items()}
+    dtype = next((str(v.dtype) for v in original.values() if v.is_floating_point()), None)
+    if dtype not in _DTYPE_METHODS:
+        return
+    try:
+        func.double()
+        state = {k: v.double() if v.is_floating_point() else v for k, v in original.items()}
+        args, kwargs = saved.again()
+        args, kwargs = _cast(args, torch.float64), _cast(kwargs, torch.float64)
+        output = _first_tensor(func(*args, **kwargs))
+        cotangent = torch.randn(output.shape, generator=gen, dtype=torch.float64)
+        func.zero_grad(set_to_none=True)
+        vjp_call(func, cotangent, *args, **kwargs)
+        grads = {
+            name: (None if p.grad is None else p.grad.detach().clone())
+            for name, p in func.named_parameters()
+            if p.requires_grad
+        }
+        func.zero_grad(set_to_none=True)
+        # one random direction through all parameters at once: a wrong gradient anywhere
+        # moves the sum (it would vanish only for a direction of measure zero)
+        eps = 1e-6
+        direction = {
+            name: torch.randn(state[name].shape, generator=gen, dtype=torch.float64)
+            for name in grads
+        }
+        sides = []
+        for sign in (1.0, -1.0):
+            moved = {
+                k: v + sign * eps * direction[k] if k in direction else v for k, v in state.items()
+            }
+            func.load_state_dict(moved)
+            out = _first_tensor(func(*args, **kwargs))
+            sides.append(float((out.detach().double() * cotangent).sum()))
+        numeric = (sides[0] - sides[1]) / (2 * eps)
+        analytic = sum(
+            0.0 if grad is None else float((grad * direction[name]).sum())
+            for name, grad in grads.items()
+        )
+        if not math.isclose(analytic, numeric, rel_tol=1e-5, abs_tol=1e-7):
+            _fail(
+                contract,
+                "градиенты параметров не совпадают с производной (часть графа оторвана:"
+                " detach, .data?)",
+            )
+    finally:  # as it came: its dtype (by method name: a dtype does not cross to the worker)
+        getattr(func, _DTYPE_METHODS[dtype])()
+        func.load_state_dict(original)
+
+
+_DTYPE_METHODS = {
+    "torch.float16": "half",
+    "torch.bfloat16": "bfloat16",
+    "torch.float32": "float",
+    "torch.float64": "double",
+}
 
 
 def _first_tensor(value: Any) -> Any:

@@ -162,6 +162,19 @@ def softmax_detached_sum(x):
 def softmax_in_place(x):
     x.sub_(x.max(dim=1, keepdim=True).values)
     return x.exp() / x.exp().sum(dim=1, keepdim=True)
+
+class Recurrent(torch.nn.Module):
+    def __init__(self, cut=False):
+        super().__init__()
+        self.cell, self.out, self.cut = torch.nn.GRUCell(3, 4), torch.nn.Linear(4, 2), cut
+
+    def forward(self, x):
+        h = torch.zeros(x.shape[0], 4, dtype=x.dtype)
+        for t in range(x.shape[1]):
+            h = self.cell(x[:, t], h.detach() if self.cut else h)
+        return self.out(h)
+
+recurrent, recurrent_cut = Recurrent(), Recurrent(cut=True)
 """
 
 
@@ -174,6 +187,14 @@ def test_contracts_hold_the_same_through_the_worker(tmp_path):
             check_contract(namespace["softmax_detached_sum"], SOFTMAX)
         with pytest.raises(ContractBroken, match="не должна изменять"):
             check_contract(namespace["softmax_in_place"], SOFTMAX)
+        recurrent = namespace["recurrent"]
+        before = recurrent.state_dict()
+        check_contract(recurrent, RECURRENT)
+        after = recurrent.state_dict()
+        assert all(torch.equal(before[k], after[k]) for k in before)
+        assert after["out.weight"].dtype == torch.float32
+        with pytest.raises(ContractBroken, match="не совпадают с производной"):
+            check_contract(namespace["recurrent_cut"], RECURRENT)
 
 
 class TwoBranch(torch.nn.Module):
@@ -229,3 +250,89 @@ def test_inputs_that_require_grad_and_rows_one_by_one():
     check_contract(lambda x: x * 2.0, rows)
     with pytest.raises(ContractBroken, match="других примеров батча"):
         check_contract(lambda x: (x - x.mean(0)) / (x.std(0) + 1.0), rows)
+
+
+def test_a_result_keeps_a_graph_only_where_the_reference_does():
+    derivative = Contract(
+        name="derivative",
+        inputs=lambda gen, n: ((torch.randn(n, generator=gen, dtype=torch.float64),), {}),
+        sizes=[(1,), (5,)],
+        reference=lambda x: torch.cos(x),
+    )
+
+    def with_graph(x):  # the right values, and a graph the caller never asked for
+        x = x.detach().clone().requires_grad_(True)
+        (grad,) = torch.autograd.grad(torch.sin(x).sum(), x, create_graph=True)
+        return grad
+
+    with pytest.raises(ContractBroken, match="тянуть за собой граф"):
+        check_contract(with_graph, derivative)
+
+    scale = torch.nn.Linear(3, 3)
+    module = Contract(
+        name="module",
+        inputs=lambda gen, n: ((torch.randn(n, 3, generator=gen),), {}),
+        sizes=[(1,), (4,)],
+        reference=scale,
+    )
+    check_contract(scale, module)
+    with pytest.raises(ContractBroken, match="оторван от графа"):
+        check_contract(lambda x: scale(x).detach(), module)
+
+
+class Dropout(torch.nn.Module):
+    def __init__(self, p, through_data=False):
+        super().__init__()
+        self.p, self.through_data = p, through_data
+
+    def forward(self, x):
+        keep = (torch.rand(x.shape) >= self.p).to(x.dtype)
+        return (x.data if self.through_data else x) * keep / (1.0 - self.p)
+
+
+def test_gradients_reach_the_inputs_of_a_random_function():
+    contract = Contract(
+        name="Dropout",
+        inputs=lambda gen, n, c: ((1.0 + torch.rand(n, c, generator=gen),), {}),
+        sizes=[(40, 30), (2, 300)],
+        repeatable=False,
+        grads_reach=(0,),
+    )
+    check_contract(Dropout(0.3), contract)
+    with pytest.raises(ContractBroken, match="градиент не доходит"):
+        check_contract(Dropout(0.3, through_data=True), contract)
+
+
+class Recurrent(torch.nn.Module):
+    """A state carried through steps; `cut` detaches it before each step (every parameter
+    still gets a gradient, only not the right one)."""
+
+    def __init__(self, cut=False):
+        super().__init__()
+        self.cell, self.out, self.cut = torch.nn.GRUCell(3, 4), torch.nn.Linear(4, 2), cut
+
+    def forward(self, x):
+        h = torch.zeros(x.shape[0], 4, dtype=x.dtype)
+        for t in range(x.shape[1]):
+            h = self.cell(x[:, t], h.detach() if self.cut else h)
+        return self.out(h)
+
+
+RECURRENT = Contract(
+    name="Recurrent",
+    inputs=lambda gen, n, t: ((torch.randn(n, t, 3, generator=gen),), {}),
+    sizes=[(2, 3), (3, 4)],
+    param_grads=True,
+    param_grads_exact=True,
+)
+
+
+def test_parameter_gradients_are_the_derivative_itself():
+    contract = RECURRENT
+    right = Recurrent()
+    before = {k: v.clone() for k, v in right.state_dict().items()}
+    check_contract(right, contract)
+    assert all(torch.equal(before[k], v) for k, v in right.state_dict().items())
+    assert next(right.parameters()).dtype == torch.float32  # handed back as it came
+    with pytest.raises(ContractBroken, match="не совпадают с производной"):
+        check_contract(Recurrent(cut=True), contract)
