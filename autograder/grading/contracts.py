@@ -440,6 +440,9 @@ def _check_param_grads_exact(func: Any, contract: Contract, saved: _SavedInputs,
             name: torch.randn(state[name].shape, generator=gen, dtype=torch.float64)
             for name in grads
         }
+        # a unit step through all of them: a ReLU or a max crossed within eps is unlikely
+        norm = math.sqrt(sum(float((d * d).sum()) for d in direction.values())) or 1.0
+        direction = {name: d / norm for name, d in direction.items()}
         sides = []
         for sign in (1.0, -1.0):
             moved = {
