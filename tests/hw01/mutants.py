@@ -323,6 +323,8 @@ NEW = [
 ALLOWED_BY_THE_TASK = {
     "round1": {"diab_plain_attributes_not_buffers", "diab_target_stats_from_val"},
     "round2": {"digits_linear_model"},
+    "round5": {"digits_narrow_hidden_layer", "dropout_numpy_mask"},
+    "round6": {"diab_buffers_not_persistent"},
 }
 NOT_CAUGHT = {"round2": {"reg_no_weight_decay"}}
 
@@ -341,5 +343,5 @@ def _blind_round(name: str) -> list[Mutant]:
     ]
 
 
-BLIND = _blind_round("round1") + _blind_round("round2") + _blind_round("round3")
+BLIND = [m for r in ("round1", "round2", "round3", "round4", "round5", "round6") for m in _blind_round(r)]
 MUTANTS = ORIGINAL + NEW + BLIND

@@ -317,10 +317,18 @@ def _is_hidden_case(node: ast.FunctionDef) -> bool:
 
 
 def _contract_subjects(node: ast.FunctionDef) -> set[str]:
-    """Names whose contract the test checks: `check_contract(f, ...)` with f an argument, or
-    a local built from one (`model = Net(...)`; `check_contract(model, ...)`)."""
+    """Names whose contract the test checks: `check_contract(f, ...)` with f an argument, a
+    local built from one (`model = Net(...)`; `check_contract(model, ...)`), or a local
+    function that calls it (a wrapper that also returns what the call did to the model)."""
     built_from: dict[str, str] = {}
+    calls: dict[str, set[str]] = {}
     for sub in ast.walk(node):
+        if isinstance(sub, ast.FunctionDef) and sub is not node:
+            calls[sub.name] = {
+                c.func.id
+                for c in ast.walk(sub)
+                if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+            }
         if isinstance(sub, ast.Assign):
             source = sub.value.func if isinstance(sub.value, ast.Call) else sub.value
             if isinstance(source, ast.Name):
@@ -336,5 +344,5 @@ def _contract_subjects(node: ast.FunctionDef) -> set[str]:
             and isinstance(sub.args[0], ast.Name)
         ):
             name = sub.args[0].id
-            subjects |= {name, built_from.get(name, name)}
+            subjects |= {name, built_from.get(name, name), *calls.get(name, ())}
     return subjects
