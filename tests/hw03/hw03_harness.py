@@ -156,9 +156,11 @@ def plan_mutant(
 
 
 def mutant_namespace(base: dict[str, Any], plan: MutantPlan) -> Execution:
-    """The executed solution with the mutant applied; trained models take edited classes
-    (on a copy, so the shared solution run stays intact)."""
-    run = execute(plan.sources, dict(base))
+    """The executed solution with the mutant applied: the definition cells run first, then
+    trained models take edited classes (on a copy, so the shared solution run stays intact),
+    then the other cells run, so a metric computed again uses the model as the mutant has it."""
+    definitions = [s for s in plan.sources if is_definition_cell(s)]
+    run = execute(definitions, dict(base))
     classes = {
         name: run.namespace[name]
         for name in plan.changed
@@ -170,7 +172,39 @@ def mutant_namespace(base: dict[str, Any], plan: MutantPlan) -> Execution:
                 twin = copy.deepcopy(value)
                 twin.__class__ = cls
                 run.namespace[key] = twin
+    rest = execute([s for s in plan.sources if not is_definition_cell(s)], run.namespace)
+    run.errors.extend((len(definitions) + i, text) for i, text in rest.errors)
     return run
+
+
+def with_reported(
+    plan: MutantPlan, cells: list[str], namespace: dict[str, Any], reported: Iterable[str]
+) -> MutantPlan:
+    """The plan, plus each cheap cell that reports a metric (named by a snippet in `reported`)
+    which reads, directly or through functions and models, a name the mutant changed: in the
+    student's notebook that number is computed with the mistaken code, and the tests compare
+    it with the notebook's functions on the data the task names. Appended after the plan's
+    cells (they are the notebook's last cells of their part); a cell the plan already holds,
+    edited or not, stays as it is."""
+    sources, answer, changed = list(plan.sources), list(plan.answer_cells), set(plan.changed)
+    for snippet in reported:
+        if any(snippet in s for s in sources if not is_definition_cell(s)):
+            continue
+        index = next(i for i, c in enumerate(cells) if snippet in c)
+        if reached_names(read_names(cells[index]), namespace) & changed:
+            sources.append(cells[index])
+            answer.append(index)
+            changed |= bound_names(cells[index])
+    return MutantPlan(tuple(sources), tuple(answer), frozenset(changed))
+
+
+def read_names(source: str) -> set[str]:
+    """Names a cell reads."""
+    return {
+        node.id
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
 
 
 def bound_names(source: str) -> set[str]:

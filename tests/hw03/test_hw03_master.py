@@ -12,7 +12,7 @@ from collections import Counter
 import hw03_harness as harness
 import nbformat
 import pytest
-from hw03_mutants import MUTANTS
+from hw03_mutants import MUTANTS, REPORTED
 from mutation.harness import uncontracted
 from mutation.proxy_double import proxied_namespace
 from otter.test_files.exception_test import ExceptionTestFile
@@ -181,6 +181,12 @@ def plan(mutant, cells) -> harness.MutantPlan:
     return harness.plan_mutant(cells, {mutant.function: mutant.edits}, mutant.rerun)
 
 
+def reported_plan(mutant, cells, namespace) -> harness.MutantPlan:
+    """The plan with the metric cells it reaches computed again, as the student's notebook
+    computes them with the mistaken code."""
+    return harness.with_reported(plan(mutant, cells), cells, namespace, REPORTED)
+
+
 def test_only_mutants_naming_a_training_retrain(solution_cells):
     """The one session execution of the reference serves every mutant: a mutant executes
     definition cells, its edited cell and its `rerun` cells, and retrains a model only if
@@ -196,9 +202,11 @@ def test_reach_follows_models_into_their_classes(solution_run, test_inputs):
     reach = harness.reached_names(test_inputs["q11"], solution_run.namespace)
     assert {"translate", "translator", "Seq2Seq", "attention", "greedy_decode"} <= reach
     assert "build_vocab" not in harness.reached_names(test_inputs["q7"], solution_run.namespace)
+    # q11 reaches corpus_bleu only through its check of the reported numbers; no model does
     assert harness.affected_questions(test_inputs, solution_run.namespace, {"corpus_bleu"}) == {
-        "q10"
-    }  # q11's tests take the BLEU the notebook reported (a number), not the function
+        "q10",
+        "q11",
+    }
 
 
 @pytest.mark.parametrize("name", REACH_CHECKED)
@@ -206,7 +214,7 @@ def test_questions_a_mutant_does_not_reach_grade_as_the_reference(
     name, assigned, solution_cells, solution_run, test_inputs
 ):
     mutant = next(m for m in MUTANTS if m.name == name)
-    mutant_plan = plan(mutant, solution_cells)
+    mutant_plan = reported_plan(mutant, solution_cells, solution_run.namespace)
     reached = harness.affected_questions(test_inputs, solution_run.namespace, mutant_plan.changed)
     unreached = set(test_inputs) - reached
     variant = harness.mutant_namespace(solution_run.namespace, mutant_plan)
@@ -221,7 +229,7 @@ def test_mutant_is_caught_by_its_question(
 ):
     """Only the questions whose tests reach what the mutant changed are graded; the others
     grade as the reference does (full marks, `test_solution_scores_full_marks`)."""
-    mutant_plan = plan(mutant, solution_cells)
+    mutant_plan = reported_plan(mutant, solution_cells, solution_run.namespace)
     graded = harness.affected_questions(test_inputs, solution_run.namespace, mutant_plan.changed)
     assert mutant.questions <= graded, f"{mutant.name} cannot reach {mutant.questions - graded}"
     variant = harness.mutant_namespace(solution_run.namespace, mutant_plan)

@@ -69,7 +69,10 @@ class Homework:
             self.cases = harness.load_cases(self.tests_dir)
             self.base_results = {r.name: r for r in harness.grade(self.cases, self.namespace)}
         if hw == "hw03":
+            from hw03_mutants import REPORTED
+
             self.inputs = harness.test_inputs(self.tests_dir)
+            self.reported = REPORTED
         lost = self.lost(self.grade_all(self.namespace))
         if lost:
             raise SystemExit(f"the reference loses points on {lost}")
@@ -103,8 +106,9 @@ class Homework:
                 if not is_definition_cell(source):
                     changed |= self.harness.bound_names(source)
             plan = self.harness.MutantPlan(tuple(sources), (), frozenset(changed))
+            plan = self.harness.with_reported(plan, self.cells, self.namespace, self.reported)
             run = self.harness.mutant_namespace(self.namespace, plan)
-            reached = self.harness.affected_questions(self.inputs, self.namespace, changed)
+            reached = self.harness.affected_questions(self.inputs, self.namespace, plan.changed)
             results = self.grade_all(run.namespace, questions=reached)
         else:
             run = execute(self.downstream(mutant, sources), dict(self.namespace))
