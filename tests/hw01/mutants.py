@@ -326,7 +326,16 @@ ALLOWED_BY_THE_TASK = {
     "round5": {"digits_narrow_hidden_layer", "dropout_numpy_mask"},
     "round6": {"diab_buffers_not_persistent"},
 }
-NOT_CAUGHT = {"round2": {"reg_no_weight_decay"}}
+NOT_CAUGHT = {
+    "round2": {"reg_no_weight_decay"},
+    "round7": {
+        "twolayer_reseeds_in_init",
+        "diab_buffers_int_dtype",
+        "diab_trained_on_train_plus_val",
+        "dropout_mask_drawn_in_eval_too",
+        "l2_penalty_only_2d",
+    },
+}
 
 
 def _blind_round(name: str) -> list[Mutant]:
@@ -343,5 +352,9 @@ def _blind_round(name: str) -> list[Mutant]:
     ]
 
 
-BLIND = [m for r in ("round1", "round2", "round3", "round4", "round5", "round6") for m in _blind_round(r)]
+BLIND = [
+    m
+    for r in ("round1", "round2", "round3", "round4", "round5", "round6", "round7")
+    for m in _blind_round(r)
+]
 MUTANTS = ORIGINAL + NEW + BLIND
