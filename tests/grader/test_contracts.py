@@ -303,19 +303,11 @@ def test_gradients_reach_the_inputs_of_a_random_function():
         check_contract(Dropout(0.3, through_data=True), contract)
 
 
-class Recurrent(torch.nn.Module):
-    """A state carried through steps; `cut` detaches it before each step (every parameter
-    still gets a gradient, only not the right one)."""
-
-    def __init__(self, cut=False):
-        super().__init__()
-        self.cell, self.out, self.cut = torch.nn.GRUCell(3, 4), torch.nn.Linear(4, 2), cut
-
-    def forward(self, x):
-        h = torch.zeros(x.shape[0], 4, dtype=x.dtype)
-        for t in range(x.shape[1]):
-            h = self.cell(x[:, t], h.detach() if self.cut else h)
-        return self.out(h)
+# A state carried through steps; `cut` detaches it before each step (every parameter still
+# gets a gradient, only not the right one). The same class the worker test defines.
+_WORKER_DEFINITIONS: dict = {}
+exec(WORKER_SOURCE, _WORKER_DEFINITIONS)
+Recurrent = _WORKER_DEFINITIONS["Recurrent"]
 
 
 RECURRENT = Contract(
