@@ -13,20 +13,25 @@ from __future__ import annotations
 
 import ast
 import copy
-import dis
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from types import CodeType, FunctionType
 from typing import Any
-
-from otter.test_files.exception_test import ExceptionTestFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hw01"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared harness
 
-from mutation.harness import edit_definitions, is_definition_cell, otter_assign  # noqa: E402
+from mutation.harness import (  # noqa: E402
+    bound_names,
+    code_globals,
+    edit_definitions,
+    is_definition_cell,
+    otter_assign,
+    own_copy,
+    reached_names,
+    test_inputs,
+)
 from otter_harness import (  # noqa: E402
     CaseResult,
     Execution,
@@ -45,6 +50,10 @@ MASTER = REPO_ROOT / "solutions" / "hw03" / "hw03.ipynb"
 BUILD_SCRIPT = REPO_ROOT / "solutions" / "build_master.py"
 
 __all__ = [
+    "bound_names",
+    "code_globals",
+    "reached_names",
+    "test_inputs",
     "CaseResult",
     "Execution",
     "code_cells",
@@ -160,7 +169,7 @@ def mutant_namespace(base: dict[str, Any], plan: MutantPlan) -> Execution:
     trained models take edited classes (on a copy, so the shared solution run stays intact),
     then the other cells run, so a metric computed again uses the model as the mutant has it."""
     definitions = [s for s in plan.sources if is_definition_cell(s)]
-    run = execute(definitions, dict(base))
+    run = execute(definitions, own_copy(base))
     classes = {
         name: run.namespace[name]
         for name in plan.changed
@@ -205,89 +214,6 @@ def read_names(source: str) -> set[str]:
         for node in ast.walk(ast.parse(source))
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
     }
-
-
-def bound_names(source: str) -> set[str]:
-    """Names a cell binds at its top level (assignments, loops, imports, defs, classes)."""
-    names: set[str] = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.FunctionDef | ast.ClassDef):
-            names.add(node.name)
-            continue
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                names.add(sub.id)
-            elif isinstance(sub, ast.alias):
-                names.add((sub.asname or sub.name).split(".")[0])
-    return names
-
-
-def code_globals(code: CodeType) -> set[str]:
-    """Names a function reads from its module globals, its nested functions included."""
-    names = {ins.argval for ins in dis.get_instructions(code) if ins.opname == "LOAD_GLOBAL"}
-    for const in code.co_consts:
-        if isinstance(const, CodeType):
-            names |= code_globals(const)
-    return names
-
-
-def _direct_reads(value: Any, namespace: dict[str, Any]) -> set[str]:
-    """Notebook names one value reads when used: a function's globals and defaults, a
-    notebook class's methods (and bases), a notebook object's class."""
-    if isinstance(value, FunctionType):
-        defaults = (*(value.__defaults__ or ()), *(value.__kwdefaults__ or {}).values())
-        by_identity = {n for n, v in namespace.items() if any(v is d for d in defaults)}
-        cells = [c.cell_contents for c in value.__closure__ or () if _filled(c)]
-        return (
-            code_globals(value.__code__)
-            | by_identity
-            | {n for n, v in namespace.items() if any(v is c for c in cells)}
-        )
-    if isinstance(value, type):
-        reads = set()
-        for klass in value.__mro__:
-            if namespace.get(klass.__name__) is not klass:
-                continue  # torch's and the standard library's classes are not the notebook's
-            reads.add(klass.__name__)
-            for attr in vars(klass).values():
-                attr = getattr(attr, "__func__", getattr(attr, "fget", attr))
-                if isinstance(attr, FunctionType):
-                    reads |= _direct_reads(attr, namespace)
-        return reads
-    cls = type(value)
-    return {cls.__name__} if namespace.get(cls.__name__) is cls else set()
-
-
-def _filled(cell) -> bool:
-    try:
-        cell.cell_contents  # noqa: B018
-    except ValueError:
-        return False
-    return True
-
-
-def reached_names(names: Iterable[str], namespace: dict[str, Any]) -> set[str]:
-    """Every notebook name that the given names reach, transitively (they included)."""
-    seen: set[str] = set()
-    stack = list(names)
-    while stack:
-        name = stack.pop()
-        if name in seen or name not in namespace:
-            continue
-        seen.add(name)
-        stack.extend(_direct_reads(namespace[name], namespace) - seen)
-    return seen
-
-
-def test_inputs(tests_dir: Path) -> dict[str, set[str]]:
-    """Per question, the namespace names its test cases take as arguments."""
-    inputs: dict[str, set[str]] = {}
-    for path in question_files(tests_dir):
-        test_file = ExceptionTestFile.from_file(str(path))
-        for case in test_file.test_cases:
-            code = case.body.test_func.__code__
-            inputs.setdefault(test_file.name, set()).update(code.co_varnames[: code.co_argcount])
-    return inputs
 
 
 def affected_questions(

@@ -25,7 +25,13 @@ import torch
 TESTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS))
 
-from mutation.harness import Mutant, execute, is_definition_cell, mutated_cells  # noqa: E402
+from mutation.harness import (  # noqa: E402
+    Mutant,
+    execute,
+    is_definition_cell,
+    mutated_cells,
+    own_copy,
+)
 
 
 @dataclass
@@ -111,7 +117,7 @@ class Homework:
             reached = self.harness.affected_questions(self.inputs, self.namespace, plan.changed)
             results = self.grade_all(run.namespace, questions=reached)
         else:
-            run = execute(self.downstream(mutant, sources), dict(self.namespace))
+            run = execute(self.downstream(mutant, sources), own_copy(self.namespace))
             results = self.grade_all(run.namespace)
         lost = self.lost(results)
         order = [q for q in _question_order(results) if q in lost]

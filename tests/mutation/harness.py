@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dis
 import io
 import traceback
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType, FunctionType
 from typing import Any
 
 import nbformat
@@ -256,7 +258,16 @@ def _defines(source: str, name: str) -> bool:
 
 def apply_mutant(mutant: Mutant, cells: Sequence[str], reference: Mapping[str, Any]) -> Execution:
     """The reference submission with the mutant applied (reference results reused)."""
-    return execute(mutated_cells(mutant, cells), dict(reference))
+    return execute(mutated_cells(mutant, cells), own_copy(reference))
+
+
+def own_copy(reference: Mapping[str, Any]) -> dict[str, Any]:
+    """A mutant's namespace: the reference's, with its own copy of every top-level tensor, so
+    that a mutant editing the notebook's data in place (`diab_y_train.sub_(...)`) leaves the
+    reference, and every mutant graded after it, as they were."""
+    import torch
+
+    return {k: v.clone() if isinstance(v, torch.Tensor) else v for k, v in reference.items()}
 
 
 def catalogue_problems(
@@ -346,3 +357,89 @@ def _contract_subjects(node: ast.FunctionDef) -> set[str]:
             name = sub.args[0].id
             subjects |= {name, built_from.get(name, name), *calls.get(name, ())}
     return subjects
+
+
+# ---------------------------------------------------------------- what a question's tests reach
+
+
+def bound_names(source: str) -> set[str]:
+    """Names a cell binds at its top level (assignments, loops, imports, defs, classes)."""
+    names: set[str] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+            continue
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                names.add(sub.id)
+            elif isinstance(sub, ast.alias):
+                names.add((sub.asname or sub.name).split(".")[0])
+    return names
+
+
+def code_globals(code: CodeType) -> set[str]:
+    """Names a function reads from its module globals, its nested functions included."""
+    names = {ins.argval for ins in dis.get_instructions(code) if ins.opname == "LOAD_GLOBAL"}
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= code_globals(const)
+    return names
+
+
+def _direct_reads(value: Any, namespace: dict[str, Any]) -> set[str]:
+    """Notebook names one value reads when used: a function's globals and defaults, a
+    notebook class's methods (and bases), a notebook object's class."""
+    if isinstance(value, FunctionType):
+        defaults = (*(value.__defaults__ or ()), *(value.__kwdefaults__ or {}).values())
+        by_identity = {n for n, v in namespace.items() if any(v is d for d in defaults)}
+        cells = [c.cell_contents for c in value.__closure__ or () if _filled(c)]
+        return (
+            code_globals(value.__code__)
+            | by_identity
+            | {n for n, v in namespace.items() if any(v is c for c in cells)}
+        )
+    if isinstance(value, type):
+        reads = set()
+        for klass in value.__mro__:
+            if namespace.get(klass.__name__) is not klass:
+                continue  # torch's and the standard library's classes are not the notebook's
+            reads.add(klass.__name__)
+            for attr in vars(klass).values():
+                attr = getattr(attr, "__func__", getattr(attr, "fget", attr))
+                if isinstance(attr, FunctionType):
+                    reads |= _direct_reads(attr, namespace)
+        return reads
+    cls = type(value)
+    return {cls.__name__} if namespace.get(cls.__name__) is cls else set()
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018
+    except ValueError:
+        return False
+    return True
+
+
+def reached_names(names: Iterable[str], namespace: dict[str, Any]) -> set[str]:
+    """Every notebook name that the given names reach, transitively (they included)."""
+    seen: set[str] = set()
+    stack = list(names)
+    while stack:
+        name = stack.pop()
+        if name in seen or name not in namespace:
+            continue
+        seen.add(name)
+        stack.extend(_direct_reads(namespace[name], namespace) - seen)
+    return seen
+
+
+def test_inputs(tests_dir: Path) -> dict[str, set[str]]:
+    """Per question, the namespace names its test cases take as arguments."""
+    inputs: dict[str, set[str]] = {}
+    for path in question_files(tests_dir):
+        test_file = ExceptionTestFile.from_file(str(path))
+        for case in test_file.test_cases:
+            code = case.body.test_func.__code__
+            inputs.setdefault(test_file.name, set()).update(code.co_varnames[: code.co_argcount])
+    return inputs
