@@ -16,10 +16,9 @@ import argparse
 import tempfile
 import time
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
-from autograder.authoring.release import MEASURING_TEST_SECONDS, build, limit_settings
+from autograder.authoring.release import build, limit_settings, measuring_limits
 from autograder.course.config import load_course
 from autograder.grading.bundle import load_bundle
 from autograder.grading.notebook import grade_notebook
@@ -54,9 +53,7 @@ def main() -> None:
         else:  # as `autograder release` grades the solution, before it derives the limits
             bundle = load_bundle(built)
             explicit = limit_settings(course, hw)[1]
-            limits = bundle.limits.with_overrides(explicit)
-            if "test_seconds" not in explicit:
-                limits = replace(limits, test_seconds=MEASURING_TEST_SECONDS)
+            limits = measuring_limits(bundle.limits.with_overrides(explicit), explicit)
             source = "built from the master, not released"
         print(f"{hw}: {args.runs} regrades of the solution (bundle {source}, limits {limits})")
         for run in range(1, args.runs + 1):

@@ -10,11 +10,11 @@ import sys
 import nbformat
 import pytest
 
-from autograder.authoring.release import release
+from autograder.authoring.release import MEASURING_TEST_SECONDS, measuring_limits, release
 from autograder.course.config import load_course
 from autograder.errors import ConfigError
 from autograder.grading.bundle import describe_time_limits, load_bundle
-from autograder.grading.limits import LimitPolicy
+from autograder.grading.limits import LimitPolicy, Limits
 from autograder.grading.notebook import grade_notebook
 from autograder.grading.results import to_gradescope
 
@@ -33,6 +33,14 @@ def test_the_test_case_limit_comes_from_the_slowest_case_rounded_up():
     assert policy.derive([0.1], 1.0, [0.2, 0.5])["test_seconds"] == 10.0  # the floor
     assert policy.derive([0.1], 1.0, [0.2, 3.1])["test_seconds"] == 20.0  # 15.5 -> 20
     assert policy.derive([0.1], 1.0, [4.0])["test_seconds"] == 20.0  # exactly a step
+
+
+def test_the_solution_is_measured_with_room_unless_the_case_limit_is_set_outright():
+    limits = Limits(test_seconds=10.0)
+    assert measuring_limits(limits, {}).test_seconds == MEASURING_TEST_SECONDS
+    assert measuring_limits(limits, {"memory_mb": 2048}).test_seconds == MEASURING_TEST_SECONDS
+    fixed = Limits(test_seconds=7.0)
+    assert measuring_limits(fixed, {"test_seconds": 7.0}) == fixed
 
 
 def test_settings_split_into_policy_and_explicit_limits_and_refuse_unknown_names():

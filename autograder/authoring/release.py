@@ -36,7 +36,7 @@ from autograder.authoring.leaks import find_leaks
 from autograder.course.config import Course
 from autograder.errors import AutograderError, ConfigError
 from autograder.grading.bundle import Bundle, describe_time_limits, load_bundle, write_bundle_json
-from autograder.grading.limits import LimitPolicy
+from autograder.grading.limits import LimitPolicy, Limits
 from autograder.grading.notebook import load_test_file
 from autograder.grading.proxy import LIBRARY_ALIASES
 
@@ -377,6 +377,15 @@ def _check_points(bundle: Bundle, maximum: Decimal) -> list[str]:
     return []
 
 
+def measuring_limits(limits: Limits, explicit: dict) -> Limits:
+    """The limits the release grades the solution and the blank notebook under: the
+    homework's, with MEASURING_TEST_SECONDS per test case unless `explicit` (limits.json)
+    sets `test_seconds` outright; the case limit students get is derived afterwards."""
+    if "test_seconds" in explicit:
+        return limits
+    return replace(limits, test_seconds=max(limits.test_seconds, MEASURING_TEST_SECONDS))
+
+
 def _check_scores(
     bundle: Bundle,
     solution_nb: Path,
@@ -392,9 +401,7 @@ def _check_scores(
     from autograder.grading.notebook import grade_notebook
 
     problems = []
-    limits = bundle.limits
-    if "test_seconds" not in explicit:  # measured with room to spare; derived from it after
-        limits = replace(limits, test_seconds=max(limits.test_seconds, MEASURING_TEST_SECONDS))
+    limits = measuring_limits(bundle.limits, explicit)
     solution = grade_notebook(
         bundle, solution_nb, student_id="release-solution", limits=limits, backend=backend
     )

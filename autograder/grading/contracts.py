@@ -410,8 +410,8 @@ def _parameters_learning(func: Any, saved: _SavedInputs, gen: Any) -> set[int]:
 def _check_param_grads_exact(func: Any, contract: Contract, saved: _SavedInputs, gen: Any) -> None:
     """For a module in a deterministic mode: along a random direction through all its
     parameters, the gradient autograd gives equals the central difference of
-    <cotangent, output>, in float64. A term cut off from the graph (a detached state or query, `.data`) makes them
-    differ even where every parameter still gets some gradient."""
+    <cotangent, output>, in float64. A term cut off from the graph (a detached state or
+    query, `.data`) makes them differ even where every parameter still gets some gradient."""
     import torch
 
     original = {k: v.detach().clone() for k, v in func.state_dict().items()}
