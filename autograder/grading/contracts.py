@@ -47,7 +47,10 @@ hidden input or an expected value. Rules:
   `.data`/`detach()` shows);
 - `param_grads_exact`: for a module in a deterministic mode, the parameters' gradient
   along a random direction through all of them equals the central difference in float64
-  (a term cut off from the graph shows even where every parameter still learns something).
+  (a term cut off from the graph shows even where every parameter still learns something);
+- `pure_in_train`: for a module checked in eval mode, a call in train mode leaves its
+  arguments as they were too (word dropout or noise written into the caller's tensor shows
+  only there), on the largest size; the module's mode is restored.
 
 `result_data` turns a result into the data compared (`lambda m: m.state_dict()` for a
 procedure that returns a model: its reference trains a trusted twin the prescribed way).
@@ -82,6 +85,7 @@ class Contract:
     result_training: bool | None = None
     param_grads: bool = False
     param_grads_exact: bool = False  # a module's gradients are the derivative itself
+    pure_in_train: bool = False  # a module's train-mode call changes no argument either
     requires_grad_inputs: bool | tuple[int | str, ...] = True
     rows_independent: bool = False
     result_data: Callable[[Any], Any] | None = (
@@ -107,6 +111,11 @@ def check_contract(func: Any, contract: Contract) -> None:
     learned: set[int] = set()  # parameters a size gave a gradient (param_grads)
     for size in contract.sizes:
         _check_size(func, contract, gen, tuple(size), learned)
+    if contract.pure_in_train:
+        largest = max(
+            contract.sizes, key=lambda size: math.prod(s for s in size if type(s) is int and s > 0)
+        )
+        _check_pure_in_train(func, contract, gen, tuple(largest))
     if contract.param_grads:
         count = sum(1 for _ in func.parameters())
         frozen = {i for i, p in enumerate(func.parameters()) if not p.requires_grad}
@@ -190,6 +199,23 @@ def _check_size(
         if bool(module.training) is not contract.result_training:
             mode = "train()" if contract.result_training else "eval()"
             _fail(contract, f"возвращаемая модель должна быть в режиме {mode}")
+
+
+def _check_pure_in_train(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) -> None:
+    """The module called in train mode on fresh inputs: its arguments stay as they were.
+    The mode it was in is restored whatever the call does."""
+    args, kwargs = contract.inputs(gen, *size)
+    was_training = bool(func.training)
+    func.train()
+    try:
+        seen = observe_call(func, *args, **kwargs)
+    finally:
+        func.train(was_training)
+    if not (
+        same(seen.args, args, 0.0, 0.0, strict=True)
+        and same(seen.kwargs, kwargs, 0.0, 0.0, strict=True)
+    ):
+        _fail(contract, "в режиме train() модель не должна изменять свои аргументы")
 
 
 def _first_tensor_or_self(value: Any) -> Any:

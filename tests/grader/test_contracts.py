@@ -4,6 +4,8 @@ real worker."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import torch
 from test_proxy import worker_for
@@ -175,6 +177,19 @@ class Recurrent(torch.nn.Module):
         return self.out(h)
 
 recurrent, recurrent_cut = Recurrent(), Recurrent(cut=True)
+
+class Noisy(torch.nn.Module):
+    def __init__(self, in_place=False):
+        super().__init__()
+        self.lin, self.in_place = torch.nn.Linear(3, 2), in_place
+
+    def forward(self, x):
+        if self.training:  # noise only while training: into the caller's tensor if in_place
+            noise = 0.1 * torch.randn_like(x)
+            x = x.add_(noise) if self.in_place else x + noise
+        return self.lin(x)
+
+noisy, noisy_in_place = Noisy().eval(), Noisy(in_place=True).eval()
 """
 
 
@@ -195,6 +210,10 @@ def test_contracts_hold_the_same_through_the_worker(tmp_path):
         assert after["out.weight"].dtype == torch.float32
         with pytest.raises(ContractBroken, match="не совпадают с производной"):
             check_contract(namespace["recurrent_cut"], RECURRENT)
+        check_contract(namespace["noisy"], NOISY)
+        with pytest.raises(ContractBroken, match="в режиме train"):
+            check_contract(namespace["noisy_in_place"], NOISY)
+        assert namespace["noisy_in_place"].training is False  # the mode it was in
 
 
 class TwoBranch(torch.nn.Module):
@@ -308,6 +327,7 @@ def test_gradients_reach_the_inputs_of_a_random_function():
 _WORKER_DEFINITIONS: dict = {}
 exec(WORKER_SOURCE, _WORKER_DEFINITIONS)
 Recurrent = _WORKER_DEFINITIONS["Recurrent"]
+Noisy = _WORKER_DEFINITIONS["Noisy"]
 
 
 RECURRENT = Contract(
@@ -328,3 +348,26 @@ def test_parameter_gradients_are_the_derivative_itself():
     assert next(right.parameters()).dtype == torch.float32  # handed back as it came
     with pytest.raises(ContractBroken, match="не совпадают с производной"):
         check_contract(Recurrent(cut=True), contract)
+
+
+NOISY = Contract(
+    name="Noisy",
+    inputs=lambda gen, n: ((torch.randn(n, 3, generator=gen),), {}),
+    sizes=[(1,), (5,)],
+    pure_in_train=True,
+)
+
+
+def test_a_module_changes_no_argument_in_train_mode_either():
+    """Noise written into the caller's tensor only while training: eval-mode purity passes
+    it, the train-mode call catches it, and the module is handed back in its mode."""
+    check_contract(Noisy().eval(), NOISY)
+    in_place = Noisy(in_place=True).eval()
+    check_contract(in_place, replace(NOISY, pure_in_train=False))
+    with pytest.raises(ContractBroken, match="в режиме train"):
+        check_contract(in_place, NOISY)
+    assert in_place.training is False
+    training = Noisy(in_place=True).train()
+    with pytest.raises(ContractBroken):
+        check_contract(training, NOISY)
+    assert training.training is True

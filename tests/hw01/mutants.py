@@ -325,10 +325,10 @@ ALLOWED_BY_THE_TASK = {
     "round2": {"digits_linear_model"},
     "round5": {"digits_narrow_hidden_layer", "dropout_numpy_mask"},
     "round6": {"diab_buffers_not_persistent"},
+    "round8": {"tanh_forward_via_sigmoid"},
 }
 NOT_CAUGHT = {
     "round2": {"reg_no_weight_decay"},
-    "round4": {"diab_target_scaled_in_place"},
     "round7": {
         "twolayer_reseeds_in_init",
         "diab_buffers_int_dtype",
@@ -336,6 +336,7 @@ NOT_CAUGHT = {
         "dropout_mask_drawn_in_eval_too",
         "l2_penalty_only_2d",
     },
+    "round8": {"init_reseeds_global_rng", "dropout_wraps_F_dropout"},
 }
 
 
@@ -355,7 +356,7 @@ def _blind_round(name: str) -> list[Mutant]:
 
 BLIND = [
     m
-    for r in ("round1", "round2", "round3", "round4", "round5", "round6", "round7")
+    for r in ("round1", "round2", "round3", "round4", "round5", "round6", "round7", "round8")
     for m in _blind_round(r)
 ]
 MUTANTS = ORIGINAL + NEW + BLIND

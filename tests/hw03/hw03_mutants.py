@@ -87,8 +87,10 @@ MUTANTS = [
     m("classifier_max_over_padding", "max-pools over padded positions",
       "q4", "ClozeClassifier", ("conv.masked_fill(~mask[..., None], 0.0)", "conv")),
     m("classifier_random_embeddings", "uses random frozen embeddings instead of navec",
-      "q4", "ClozeClassifier", ("from_pretrained(embeddings,", "from_pretrained(torch.randn_like(embeddings),"),
-      rerun=CLASSIFIER_TRAINING),
+      "q4", "ClozeClassifier", ("from_pretrained(embeddings,", "from_pretrained(torch.randn_like(embeddings),")),
+    m("classifier_normalizes_callers_matrix", "L2-normalizes the embedding rows in place, through the weight it shares with the caller's matrix",
+      "q4", "ClozeClassifier",
+      ("padding_idx=0)\n", "padding_idx=0)\n        self.embedding.weight.data /= self.embedding.weight.data.norm(dim=1, keepdim=True).clamp(min=1e-8)\n")),
     m("classifier_not_trained", "never runs the training epochs",
       "q4", "train_classifier", ("for _ in range(n_epochs):", "for _ in range(0):"), rerun=CLASSIFIER_TRAINING),
     # ---- q5 BIO spans and entity F1
@@ -117,6 +119,9 @@ MUTANTS = [
       ("out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=T)",
        "out = torch.cat([self.words(word_ids)] * 2, dim=2)"),
       rerun=TAGGER_TRAINING),
+    m("tagger_word_dropout_in_place", "word dropout in train mode written into the caller's word ids",
+      "q6", "NerTagger",
+      ("B, T, C = char_ids.shape\n", "B, T, C = char_ids.shape\n        if self.training:\n            word_ids.masked_fill_((torch.rand(word_ids.shape) < 0.1) & mask, 1)\n")),
     # ---- q7 attention
     m("attention_softmax_over_padding", "takes the softmax over padded positions too",
       "q7", "attention", ('scores = scores.masked_fill(~mask, float("-inf"))', "scores = scores")),
