@@ -356,7 +356,17 @@ def _blind_round(name: str) -> list[Mutant]:
 
 BLIND = [
     m
-    for r in ("round1", "round2", "round3", "round4", "round5", "round6", "round7", "round8")
+    for r in (
+        "round1",
+        "round2",
+        "round3",
+        "round4",
+        "round5",
+        "round6",
+        "round7",
+        "round8",
+        "round9",
+    )
     for m in _blind_round(r)
 ]
 MUTANTS = ORIGINAL + NEW + BLIND
