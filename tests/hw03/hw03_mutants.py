@@ -137,6 +137,11 @@ MUTANTS = [
     m("attention_mask_as_zero_score", "multiplies scores by the mask (score 0, not -inf)",
       "q7", "attention", ('scores.masked_fill(~mask, float("-inf"))', "scores * mask")),
     # ---- q8 seq2seq model and loss
+    m("encoder_forward_direction_only", "keeps only the forward direction of the encoder (its half twice, to keep the shapes)",
+      "q8", "Seq2Seq",
+      ("        h = torch.tanh(self.init_h(torch.cat([h_n[0], h_n[1]], dim=1)))\n",
+       "        enc_out = torch.cat([enc_out[..., : h_n.shape[2]]] * 2, dim=2)\n        h = torch.tanh(self.init_h(torch.cat([h_n[0], h_n[0]], dim=1)))\n"),
+      downstream=("q9", "q11")),
     m("loss_counts_pad", "averages the loss over padded positions too",
       "q8", "seq2seq_loss", (", ignore_index=pad_id", "")),
     m("loss_sums", "sums the loss instead of averaging over real tokens",
