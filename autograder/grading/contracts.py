@@ -50,7 +50,11 @@ hidden input or an expected value. Rules:
   (a term cut off from the graph shows even where every parameter still learns something);
 - `pure_in_train`: for a module checked in eval mode, a call in train mode leaves its
   arguments as they were too (word dropout or noise written into the caller's tensor shows
-  only there), on the largest size; the module's mode is restored.
+  only there), on the largest size; the module's mode is restored;
+- `defaults` (on for a function with a reference, off for procedures — a `seed` or a
+  `result_data`): on the last size, each keyword argument the inputs give is left out in
+  turn, and the result must still be the reference's without it — the student's default is
+  the task's (the reference's signature says which keywords have one).
 
 `result_data` turns a result into the data compared (`lambda m: m.state_dict()` for a
 procedure that returns a model: its reference trains a trusted twin the prescribed way).
@@ -86,6 +90,7 @@ class Contract:
     param_grads: bool = False
     param_grads_exact: bool = False  # a module's gradients are the derivative itself
     pure_in_train: bool = False  # a module's train-mode call changes no argument either
+    defaults: bool = True  # keyword arguments left out give the reference's defaults
     requires_grad_inputs: bool | tuple[int | str, ...] = True
     rows_independent: bool = False
     result_data: Callable[[Any], Any] | None = (
@@ -111,6 +116,13 @@ def check_contract(func: Any, contract: Contract) -> None:
     learned: set[int] = set()  # parameters a size gave a gradient (param_grads)
     for size in contract.sizes:
         _check_size(func, contract, gen, tuple(size), learned)
+    if (
+        contract.defaults
+        and contract.reference is not None
+        and contract.seed is None
+        and (contract.result_data is None)
+    ):
+        _check_defaults(func, contract, gen, tuple(contract.sizes[-1]))
     if contract.pure_in_train:
         largest = max(
             contract.sizes, key=lambda size: math.prod(s for s in size if type(s) is int and s > 0)
@@ -199,6 +211,31 @@ def _check_size(
         if bool(module.training) is not contract.result_training:
             mode = "train()" if contract.result_training else "eval()"
             _fail(contract, f"возвращаемая модель должна быть в режиме {mode}")
+
+
+def _check_defaults(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) -> None:
+    """Each keyword argument with a default in the reference's signature, left out of the
+    call: the student's function answers as the reference does with its default."""
+    import inspect
+
+    saved = _SavedInputs(contract, gen, gen.get_state(), size)
+    _, kwargs = saved.again()
+    try:
+        parameters = inspect.signature(contract.reference).parameters
+    except (TypeError, ValueError):  # a builtin without a signature: nothing to compare
+        return
+    for name in kwargs:
+        parameter = parameters.get(name)
+        if parameter is None or parameter.default is inspect.Parameter.empty:
+            continue
+        args, kwargs = saved.again()
+        del kwargs[name]
+        got = func(*args, **kwargs)
+        ref_args, ref_kwargs = saved.again()
+        del ref_kwargs[name]
+        expected = contract.reference(*ref_args, **ref_kwargs)
+        if not same(got, expected, contract.rtol, contract.atol):
+            _fail(contract, f"значение по умолчанию аргумента {name} не такое, как в задании")
 
 
 def _check_pure_in_train(func: Any, contract: Contract, gen: Any, size: tuple[Any, ...]) -> None:

@@ -371,3 +371,29 @@ def test_a_module_changes_no_argument_in_train_mode_either():
     with pytest.raises(ContractBroken):
         check_contract(training, NOISY)
     assert training.training is True
+
+
+def scaled(x, factor=2.0):
+    return x * factor
+
+
+SCALED = Contract(
+    name="scaled",
+    inputs=lambda gen, n: ((torch.randn(n, generator=gen),), {"factor": 3.0}),
+    sizes=[(1,), (4,)],
+    reference=lambda x, factor=2.0: x * factor,
+)
+
+
+def test_a_keyword_left_out_takes_the_task_default():
+    """Every size passes `factor`; only leaving it out shows another default."""
+    check_contract(scaled, SCALED)
+
+    def other_default(x, factor=1.0):
+        return x * factor
+
+    with pytest.raises(ContractBroken, match="по умолчанию аргумента factor"):
+        check_contract(other_default, SCALED)
+    # a reference without a default for the keyword: nothing to compare it with
+    check_contract(other_default, replace(SCALED, reference=lambda x, factor: x * factor))
+    check_contract(other_default, replace(SCALED, defaults=False))
