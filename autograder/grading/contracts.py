@@ -21,7 +21,8 @@ hidden input or an expected value. Rules:
 - results equal `reference`'s on every size (within `rtol`/`atol`; nested tuples, lists and
   dicts of tensors, arrays and numbers);
 - `pure`: no argument changes (values, shape, requires_grad, .grad), or, with `effect`, the
-  arguments end exactly as `effect` leaves its own copies (an in-place function);
+  arguments end exactly as `effect` leaves its own copies (an in-place function); a module
+  called leaves its own train/eval mode as it was;
 - `dtypes`: floating inputs cast to each dtype; floating results come back in it;
 - results of a plain function (no module in the call) require grad exactly where the
   reference's do (a result that keeps a graph, or one cut off from it, shows even where
@@ -158,8 +159,11 @@ def _check_size(
     saved = _SavedInputs(contract, gen, gen.get_state(), size)
     args, kwargs = contract.inputs(gen, *size)
 
-    # results, and what the call does to its arguments
+    # results, and what the call does to its arguments (and, for a module, to its own mode)
+    mode = bool(func.training) if callable(getattr(func, "parameters", None)) else None
     seen = observe_call(func, *args, **kwargs)
+    if mode is not None and bool(func.training) is not mode:
+        _fail(contract, "вызов модели не должен менять её режим train()/eval()")
     if contract.reference is not None:
         ref_args, ref_kwargs = saved.again()
         expected = contract.reference(*ref_args, **ref_kwargs)

@@ -397,3 +397,26 @@ def test_a_keyword_left_out_takes_the_task_default():
     # a reference without a default for the keyword: nothing to compare it with
     check_contract(other_default, replace(SCALED, reference=lambda x, factor: x * factor))
     check_contract(other_default, replace(SCALED, defaults=False))
+
+
+class SwitchesToTrain(torch.nn.Module):
+    """Teacher forcing taken for training: the forward pass switches its own mode."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = torch.nn.Linear(3, 2)
+
+    def forward(self, x):
+        self.train()
+        return self.lin(x)
+
+
+def test_a_module_call_leaves_its_own_mode():
+    contract = Contract(
+        name="SwitchesToTrain",
+        inputs=lambda gen, n: ((torch.randn(n, 3, generator=gen),), {}),
+        sizes=[(1,), (4,)],
+    )
+    check_contract(Noisy().eval(), contract)
+    with pytest.raises(ContractBroken, match="режим train"):
+        check_contract(SwitchesToTrain().eval(), contract)
