@@ -354,19 +354,9 @@ def _blind_round(name: str) -> list[Mutant]:
     ]
 
 
-BLIND = [
-    m
-    for r in (
-        "round1",
-        "round2",
-        "round3",
-        "round4",
-        "round5",
-        "round6",
-        "round7",
-        "round8",
-        "round9",
-    )
-    for m in _blind_round(r)
-]
+ROUNDS = sorted(
+    (p.stem for p in (Path(__file__).resolve().parent / "blind").glob("round*.py")),
+    key=lambda stem: int(stem.removeprefix("round")),
+)
+BLIND = [m for r in ROUNDS for m in _blind_round(r)]
 MUTANTS = ORIGINAL + NEW + BLIND
