@@ -22,7 +22,8 @@ hidden input or an expected value. Rules:
   dicts of tensors, arrays and numbers);
 - `pure`: no argument changes (values, shape, requires_grad, .grad), or, with `effect`, the
   arguments end exactly as `effect` leaves its own copies (an in-place function); a module
-  called leaves its own train/eval mode as it was;
+  called leaves its own train/eval mode as it was; every call leaves torch's gradient mode
+  on (`torch.set_grad_enabled(False)` for `with torch.no_grad()` shows);
 - `dtypes`: floating inputs cast to each dtype; floating results come back in it;
 - results of a plain function (no module in the call) require grad exactly where the
   reference's do (a result that keeps a graph, or one cut off from it, shows even where
@@ -34,10 +35,17 @@ hidden input or an expected value. Rules:
   train mode): each of them gets a finite gradient, not zero everywhere;
 - `repeatable`: the same inputs twice give the same result;
 - `seed`: the keyword naming a seed; the same seed gives the same result and another seed
-  another one;
+  another one; a plain function (no module in the call: a model's dropout draws from the
+  global generator by design) leaves torch's global generator where it found it (it draws
+  from its own `torch.Generator`; `torch.manual_seed(seed)` inside reseeds the caller's);
 - `modules`: positions of module arguments (proxies of the student's models) whose
   train/eval flag the call must leave as it found it, checked from both modes;
 - `result_training`: the mode a returned module must be in (False: returned in eval());
+- `runs_in_eval`: positions of module arguments the function must run in eval mode: handed
+  over in train mode, every layer of it that runs during the call runs in eval mode (a
+  copy the function makes and runs is its own business). Seen on the layers themselves, so
+  it shows on a model without dropout or batch norm too, where the results are the same
+  in both modes;
 - `requires_grad_inputs` (on unless `effect` is given): with every floating tensor argument
   (or those at the positions/names given) requiring grad, the results are the same and the
   caller's tensors get no .grad;
@@ -52,6 +60,9 @@ hidden input or an expected value. Rules:
 - `pure_in_train`: for a module checked in eval mode, a call in train mode leaves its
   arguments as they were too (word dropout or noise written into the caller's tensor shows
   only there), on the largest size; the module's mode is restored;
+- `same_runs`: positions of module arguments whose layers must run as many times as in
+  the reference on the same inputs — a procedure the task prescribes step by step (one
+  `encode` per batch, a decoder step per token until every row ended, no step after);
 - `defaults` (on for a function with a reference, off for procedures — a `seed` or a
   `result_data`): on the last size, each keyword argument the inputs give is left out in
   turn, and the result must still be the reference's without it — the student's default is
@@ -68,7 +79,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograder.grading.proxy import observe_call, vjp_call
+from autograder.grading.proxy import (
+    Observed,
+    copy_data,
+    observe_call,
+    run_counter,
+    traced_call,
+    vjp_call,
+)
 
 Inputs = Callable[..., tuple[tuple[Any, ...], dict[str, Any]]]
 
@@ -88,6 +106,8 @@ class Contract:
     seed: str | None = None
     modules: tuple[int, ...] = ()
     result_training: bool | None = None
+    runs_in_eval: tuple[int, ...] = ()
+    same_runs: tuple[int, ...] = ()  # module arguments whose layers run as often as the reference's
     param_grads: bool = False
     param_grads_exact: bool = False  # a module's gradients are the derivative itself
     pure_in_train: bool = False  # a module's train-mode call changes no argument either
@@ -132,6 +152,30 @@ def check_contract(func: Any, contract: Contract) -> None:
             _fail(contract, "градиент не доходит до части параметров модели (detach, .data?)")
 
 
+def check_fresh_init(
+    build: Callable[[], Any], name: str, given: Sequence[tuple[int, ...]] = ()
+) -> None:
+    """A model class draws its initial weights from the global generator, which the notebook
+    seeds before building it: two models `build()` makes one after the other differ in some
+    randomly initialised parameter (a class that seeds the generator itself builds the same
+    model twice, whatever the caller's seed, and resets the caller's generator). Parameters
+    of the shapes in `given` (an embedding matrix handed over) and constant ones (zeros,
+    ones) are not drawn, so they do not count."""
+    first, second = build().state_dict(), build().state_dict()
+    drawn = [
+        (a, second[key])
+        for key, a in first.items()
+        if a.is_floating_point()
+        and a.numel() > 1
+        and float(a.std()) > 0
+        and tuple(a.shape) not in {tuple(s) for s in given}
+    ]
+    if drawn and all(a.shape == b.shape and bool((a == b).all()) for a, b in drawn):
+        raise ContractBroken(
+            f"{name}: инициализация не должна сама задавать seed (две модели подряд одинаковы)"
+        )
+
+
 def _fail(contract: Contract, what: str) -> None:
     raise ContractBroken(f"{contract.name}: {what}")
 
@@ -155,11 +199,21 @@ def _check_size(
     saved = _SavedInputs(contract, gen, gen.get_state(), size)
     args, kwargs = contract.inputs(gen, *size)
 
-    # results, and what the call does to its arguments (and, for a module, to its own mode)
+    # results, and what the call does to its arguments (on copies), to torch's gradient
+    # mode and, for a module, to its own mode
     mode = bool(func.training) if _is_module(func) else None
-    seen = observe_call(func, *args, **kwargs)
+    mine_args, mine_kwargs = copy_data(args), copy_data(kwargs)
+    traced = traced_call(func, (), *mine_args, **mine_kwargs)
+    seen = Observed(traced.result, mine_args, mine_kwargs)
     if mode is not None and bool(func.training) is not mode:
         _fail(contract, "вызов модели не должен менять её режим train()/eval()")
+    if not traced.grad_enabled:
+        _fail(contract, "функция не должна выключать градиенты глобально (with torch.no_grad())")
+    if contract.seed is not None and not traced.rng_kept and not _holds_modules(func, args, kwargs):
+        _fail(
+            contract,
+            "функция с seed берёт случайность из своего torch.Generator, не трогая глобальный",
+        )
     if contract.reference is not None:
         ref_args, ref_kwargs = saved.again()
         expected = contract.reference(*ref_args, **ref_kwargs)
@@ -202,6 +256,10 @@ def _check_size(
         _check_grads_reach(func, contract, saved, gen)
     for position in contract.modules:
         _check_modes(func, contract, saved, position)
+    if contract.runs_in_eval:
+        _check_runs_in_eval(func, contract, saved)
+    for position in contract.same_runs:
+        _check_same_runs(func, contract, saved, position)
     if contract.param_grads:
         learned |= _parameters_learning(func, saved, gen)
     if contract.param_grads_exact:
@@ -560,6 +618,30 @@ def _check_modes(func: Any, contract: Contract, saved: _SavedInputs, position: i
         func(*args, **kwargs)
         if bool(module.training) is not training:
             _fail(contract, "режим модели (train/eval) после вызова должен остаться прежним")
+
+
+def _check_runs_in_eval(func: Any, contract: Contract, saved: _SavedInputs) -> None:
+    args, kwargs = saved.again()
+    for position in contract.runs_in_eval:
+        args[position].train()
+    traced = traced_call(func, contract.runs_in_eval, *args, **kwargs)
+    for position in contract.runs_in_eval:
+        if True in traced.modes[position]:
+            _fail(contract, "модель должна работать в режиме eval() (model.eval()) во время вызова")
+
+
+def _check_same_runs(func: Any, contract: Contract, saved: _SavedInputs, position: int) -> None:
+    counts = []
+    for call in (func, contract.reference):
+        args, kwargs = saved.again()
+        counter = run_counter(args[position])
+        try:
+            call(*args, **kwargs)
+            counts.append(counter.counts())
+        finally:
+            counter.close()
+    if counts[0] != counts[1]:
+        _fail(contract, "модель вызывается не так, как предписано (лишние или пропущенные шаги)")
 
 
 def same(a: Any, b: Any, rtol: float, atol: float, strict: bool = False) -> bool:

@@ -15,12 +15,17 @@ raw buffers that follow. Values inside a message are tagged JSON nodes:
     {"$": "handle", "id": n, "type": name} an object that stays in the worker
 
 Requests are `{"seq", "op", ...}` messages, op one of get, getattr, setattr, call,
-getitem, setitem, len, iter, next. A call with `"sync": true` (every call but
+getitem, setitem, len, iter, next, count_runs (a handle on a `tracing.RunCounter` of
+the model named). A call with `"sync": true` (every call but
 proxy.isolated_call) is answered with the tuple `(result, changed_args, changed_kwargs)`:
 the data arguments whose encoding the call changed, as `(position, value)` and `(name,
 value)` pairs, so the caller's arguments end as a plain Python call would leave them; with
 `"vjp": true` the value is `(args, kwargs, cotangent)` and the worker backpropagates the
-cotangent from the result before comparing (the arguments' .grad show where the graph reaches).
+cotangent from the result before comparing (the arguments' .grad show where the graph reaches);
+with `"trace": [positions]` the call starts from gradients enabled and the tuple gains a
+fourth item, `(grad_enabled, rng_kept, ((position, flags), ...))`: the gradient mode the call
+left, whether torch's global generator is where the call found it, and the train/eval flags
+the layers of each of those module arguments ran in (`tracing.py`).
 
 No pickle, marshal or eval in either direction. The decoder rebuilds exact built-in,
 numpy and torch base types, so a subclass in the worker cannot reach the trusted side,

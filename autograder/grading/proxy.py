@@ -328,17 +328,33 @@ class Proxy:
     def __vjp_call__(self, cotangent: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
         return self._synced_call(args, kwargs, cotangent)
 
-    def _synced_call(self, args: tuple, kwargs: dict[str, Any], cotangent: Any = None) -> Any:
+    def __run_counter__(self) -> Any:
+        return self._ask("count_runs")
+
+    def __traced_call__(self, positions: tuple[int, ...], args: tuple, kwargs: dict) -> Any:
+        return self._synced_call(args, kwargs, trace=positions)
+
+    def _synced_call(
+        self,
+        args: tuple,
+        kwargs: dict[str, Any],
+        cotangent: Any = None,
+        trace: tuple[int, ...] | None = None,
+    ) -> Any:
         # "sync": the worker replies (result, changed args, changed kwargs), the data
         # arguments the call changed as it left them, each (position or name, value);
-        # "vjp": it also backpropagates the cotangent from the result before comparing
+        # "vjp": it also backpropagates the cotangent from the result before comparing;
+        # "trace": it also replies (gradient mode after, the modes those arguments' layers ran in)
+        fields: dict[str, Any] = {"sync": True}
+        if trace is not None:
+            fields["trace"] = list(trace)
         if cotangent is None:
-            reply = self._ask("call", (args, kwargs), sync=True)
+            reply = self._ask("call", (args, kwargs), **fields)
         else:
-            reply = self._ask("call", (args, kwargs, cotangent), sync=True, vjp=True)
-        if type(reply) is not tuple or len(reply) != 3:
+            reply = self._ask("call", (args, kwargs, cotangent), vjp=True, **fields)
+        if type(reply) is not tuple or len(reply) != (3 if trace is None else 4):
             raise TypeError("the arguments after the call are too large to send back")
-        result, changed_args, changed_kwargs = reply
+        result, changed_args, changed_kwargs = reply[:3]
         if not (
             type(changed_args) is tuple
             and type(changed_kwargs) is tuple
@@ -350,6 +366,8 @@ class Proxy:
             write_back(args[index], after)
         for name, after in changed_kwargs:
             write_back(kwargs[name], after)
+        if trace is not None:
+            return Traced(result, *_trace_reply(reply[3], trace))
         return result
 
     def __isolated_call__(self, args: tuple, kwargs: dict[str, Any]) -> Any:
@@ -461,7 +479,7 @@ def observe_call(func: Any, *args: Any, **kwargs: Any) -> Observed:
     the two to see an input changed in place or a gradient accumulated on it. A proxy writes
     the call's effects back into the copies; a function run in-process (otter, the mutation
     harness) changes them itself, so a test behaves alike in both places."""
-    args, kwargs = _copy_data(args), _copy_data(kwargs)
+    args, kwargs = copy_data(args), copy_data(kwargs)
     return Observed(func(*args, **kwargs), args, kwargs)
 
 
@@ -470,7 +488,7 @@ def isolated_call(func: Any, *args: Any, **kwargs: Any) -> Any:
     hook = getattr(type(func), "__isolated_call__", None)
     if hook is not None:
         return hook(func, args, kwargs)
-    return func(*_copy_data(args), **_copy_data(kwargs))
+    return func(*copy_data(args), **copy_data(kwargs))
 
 
 def vjp_call(func: Any, cotangent: Any, *args: Any, **kwargs: Any) -> Any:
@@ -487,6 +505,57 @@ def vjp_call(func: Any, cotangent: Any, *args: Any, **kwargs: Any) -> Any:
     if isinstance(output, torch.Tensor) and output.requires_grad:
         torch.autograd.backward(output, cotangent)
     return result
+
+
+@dataclass(frozen=True)
+class Traced:
+    """What `traced_call` saw besides the result."""
+
+    result: Any
+    grad_enabled: bool  # torch's gradient mode the call left (it started enabled)
+    rng_kept: bool  # torch's global generator is where the call found it
+    modes: dict[int, set[bool]]  # per position: the train/eval flags its layers ran in
+
+
+def traced_call(func: Any, positions: tuple[int, ...], *args: Any, **kwargs: Any) -> Traced:
+    """Call `func` from gradients enabled and see what the call did that its result does not
+    show (tracing.py), where the model lives (in the worker for a proxy): the gradient mode
+    it left, whether it moved the global generator, and for each position of a module argument the set of `training` flags its
+    layers had whenever one of them ran (empty: none ran)."""
+    hook = getattr(type(func), "__traced_call__", None)
+    if hook is not None:
+        return hook(func, tuple(positions), args, kwargs)
+    from autograder.grading.tracing import tracing
+
+    with tracing({i: args[i] for i in positions}) as trace:
+        result = func(*args, **kwargs)
+    return Traced(
+        result, trace.grad_enabled, trace.rng_kept, {i: trace.modes[i] for i in positions}
+    )
+
+
+def run_counter(module: Any) -> Any:
+    """A `tracing.RunCounter` on `module` where the model lives (in the worker for a proxy):
+    `.counts()` how many times each of its layers ran since, `.close()` to stop counting."""
+    hook = getattr(type(module), "__run_counter__", None)
+    if hook is not None:
+        return hook(module)
+    from autograder.grading.tracing import RunCounter
+
+    return RunCounter(module)
+
+
+def _trace_reply(reply: Any, positions: tuple[int, ...]) -> tuple[bool, bool, dict[int, set[bool]]]:
+    if not (type(reply) is tuple and len(reply) == 3 and type(reply[0]) is type(reply[1]) is bool):
+        raise TypeError("the worker sent back a malformed trace")
+    grad_enabled, rng_kept, flags = reply
+    if not (
+        type(flags) is tuple
+        and [pair[0] for pair in flags if _pair(pair, int)] == list(positions)
+        and all(type(f) is tuple and all(type(b) is bool for b in f) for _, f in flags)
+    ):
+        raise TypeError("the worker sent back a malformed trace")
+    return grad_enabled, rng_kept, {i: set(f) for i, f in flags}
 
 
 def _pair(item: Any, key_type: type) -> bool:
@@ -541,13 +610,13 @@ def _tensor_back(torch: Any, target: Any, after: Any) -> None:
             target.grad = grad
 
 
-def _copy_data(value: Any) -> Any:
+def copy_data(value: Any) -> Any:
     """Data copied as the wire would copy it (tensors keep requires_grad and .grad);
     other objects are passed as they are, like handles."""
     if type(value) in (list, tuple):
-        return type(value)(_copy_data(v) for v in value)
+        return type(value)(copy_data(v) for v in value)
     if type(value) is dict:
-        return {k: _copy_data(v) for k, v in value.items()}
+        return {k: copy_data(v) for k, v in value.items()}
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(value, torch.Tensor):
         twin = value.detach().clone().requires_grad_(value.requires_grad)

@@ -39,6 +39,7 @@ from autograder.grading.protocol import (
     frame_chunks,
     read_frame,
 )
+from autograder.grading.tracing import RunCounter, tracing
 
 MAX_ERROR_CHARS = 1000  # an exception message in a reply
 MAX_TRACEBACK_CHARS = 2000  # a cell's short traceback
@@ -367,7 +368,23 @@ class ObjectServer:
                 return self.value_reply(target(*args, **kwargs))
             before_args = [fingerprint(a) for a in args]
             before_kwargs = {k: fingerprint(v) for k, v in kwargs.items()}
-            result = target(*args, **kwargs)
+            # "trace": the call runs from gradients enabled, and the reply says whether it left
+            # them so and which train/eval flags the layers of the module arguments at these
+            # positions ran in (tracing.py)
+            positions = message.get("trace")
+            traced = positions is not None
+            positions = positions if traced else []
+            if not (
+                type(positions) is list
+                and all(type(i) is int and 0 <= i < len(args) for i in positions)
+            ):
+                raise ValueError("trace: positions of arguments expected")
+            with (
+                tracing({i: args[i] for i in positions})
+                if traced
+                else contextlib.nullcontext() as trace
+            ):
+                result = target(*args, **kwargs)
             if cotangent is not None:
                 backward_from(result, cotangent)
             # as in a plain call, the caller sees what the call did to its data arguments:
@@ -378,9 +395,21 @@ class ObjectServer:
             changed_kwargs = tuple(
                 (k, v) for k, v in kwargs.items() if fingerprint(v) != before_kwargs[k]
             )
+            if traced:
+                flags = tuple((i, tuple(sorted(trace.modes[i]))) for i in positions)
+                return self.value_reply(
+                    (
+                        result,
+                        changed_args,
+                        changed_kwargs,
+                        (trace.grad_enabled, trace.rng_kept, flags),
+                    )
+                )
             return self.value_reply((result, changed_args, changed_kwargs))
         if op == "iter":
             return self.value_reply(iter(target), as_handle=True)
+        if op == "count_runs":  # a counter of the runs of a model's layers (tracing.py)
+            return self.value_reply(RunCounter(target), as_handle=True)
         simple = {
             "getattr": lambda: getattr(target, message["name"]),
             "setattr": lambda: setattr(target, message["name"], value),

@@ -4,13 +4,15 @@ real worker."""
 
 from __future__ import annotations
 
+import copy
+import random
 from dataclasses import replace
 
 import pytest
 import torch
 from test_proxy import worker_for
 
-from autograder.grading.contracts import Contract, ContractBroken, check_contract
+from autograder.grading.contracts import Contract, ContractBroken, check_contract, check_fresh_init
 
 
 def rows(gen, n, c):
@@ -111,7 +113,15 @@ def test_seeds_are_honoured_and_modes_restored():
     with pytest.raises(ContractBroken, match="другой seed"):
         check_contract(lambda n, seed=0: noise(n, 0), seeded)
     with pytest.raises(ContractBroken, match="один и тот же seed"):
-        check_contract(lambda n, seed=0: torch.randn(n), seeded)
+        check_contract(lambda n, seed=0: noise(n, random.getrandbits(32)), seeded)
+
+    def noise_reseeding_global(n, seed=0):  # the same numbers, and the caller's generator reset
+        torch.manual_seed(seed)
+        return torch.randn(n)
+
+    for global_draws in (noise_reseeding_global, lambda n, seed=0: torch.randn(n)):
+        with pytest.raises(ContractBroken, match="своего torch.Generator"):
+            check_contract(global_draws, seeded)
 
     moded = Contract(
         name="evaluate",
@@ -420,3 +430,169 @@ def test_a_module_call_leaves_its_own_mode():
     check_contract(Noisy().eval(), contract)
     with pytest.raises(ContractBroken, match="режим train"):
         check_contract(SwitchesToTrain().eval(), contract)
+
+
+def decode(model, x):
+    model.eval()
+    with torch.no_grad():
+        return model(x)
+
+
+def decode_forgetting_eval(model, x):
+    with torch.no_grad():
+        return model(x)
+
+
+GLOBAL_MODEL = torch.nn.Linear(3, 2)
+
+
+def decode_eval_on_global(model, x):
+    GLOBAL_MODEL.eval()
+    with torch.no_grad():
+        return model(x)
+
+
+def make_model(seed):
+    torch.manual_seed(seed)
+    return torch.nn.Sequential(torch.nn.Linear(3, 2))
+
+
+def runs_in_eval(make_model):
+    """A model without dropout or batch norm: its results are the same in both modes."""
+    return Contract(
+        name="decode",
+        inputs=lambda gen, n: (
+            (
+                make_model(int(torch.randint(1000, (1,), generator=gen))),
+                torch.randn(n, 3, generator=gen),
+            ),
+            {},
+        ),
+        sizes=[(1,), (4,)],
+        reference=lambda model, x: model(x).detach(),
+        pure=False,  # eval() is the prescribed effect on the model
+        runs_in_eval=(0,),
+    )
+
+
+def test_a_model_runs_in_eval_mode_even_where_its_results_would_agree():
+    contract = runs_in_eval(make_model)
+    check_contract(decode, contract)
+    for wrong in (decode_forgetting_eval, decode_eval_on_global):
+        check_contract(wrong, replace(contract, runs_in_eval=()))  # the results agree
+        with pytest.raises(ContractBroken, match="режиме eval"):
+            check_contract(wrong, contract)
+    # a copy run in eval mode leaves the caller's model as it was: allowed
+    check_contract(lambda model, x: decode(copy.deepcopy(model), x), contract)
+
+
+RUNS_IN_EVAL_SOURCE = """
+import torch
+
+def decode(model, x):
+    model.eval()
+    with torch.no_grad():
+        return model(x)
+
+def decode_forgetting_eval(model, x):
+    with torch.no_grad():
+        return model(x)
+
+def decode_switching_grad_off(model, x):
+    model.eval()
+    torch.set_grad_enabled(False)
+    return model(x)
+
+def make_model(seed):
+    torch.manual_seed(seed)
+    return torch.nn.Sequential(torch.nn.Linear(3, 2))
+
+def noise(n, seed=0):
+    return torch.randn(n, generator=torch.Generator().manual_seed(seed))
+
+def noise_reseeding_global(n, seed=0):
+    torch.manual_seed(seed)
+    return torch.randn(n)
+
+def decode_twice(model, x):
+    model.eval()
+    with torch.no_grad():
+        model(x)
+        return model(x)
+"""
+
+
+def test_the_mode_a_model_ran_in_is_seen_through_the_worker(tmp_path):
+    with worker_for(RUNS_IN_EVAL_SOURCE, tmp_path) as namespace:
+        contract = runs_in_eval(namespace["make_model"])
+        check_contract(namespace["decode"], replace(contract, reference=None, defaults=False))
+        with pytest.raises(ContractBroken, match="режиме eval"):
+            check_contract(namespace["decode_forgetting_eval"], replace(contract, reference=None))
+        with pytest.raises(ContractBroken, match="градиенты глобально"):
+            check_contract(
+                namespace["decode_switching_grad_off"], replace(contract, reference=None)
+            )
+        seeded = Contract(
+            name="noise", inputs=lambda gen, n: ((n,), {"seed": 5}), sizes=[(2,), (7,)], seed="seed"
+        )
+        check_contract(namespace["noise"], seeded)
+        with pytest.raises(ContractBroken, match="своего torch.Generator"):
+            check_contract(namespace["noise_reseeding_global"], seeded)
+        # layer runs are counted in the worker, the reference's calls through proxies too
+        counted = replace(contract, reference=decode, same_runs=(0,))
+        check_contract(namespace["decode"], counted)
+        with pytest.raises(ContractBroken, match="лишние или пропущенные шаги"):
+            check_contract(namespace["decode_twice"], counted)
+
+
+def decode_switching_grad_off(model, x):
+    model.eval()
+    torch.set_grad_enabled(False)  # for `with torch.no_grad():`, which would restore it
+    return model(x)
+
+
+def test_a_call_leaves_gradients_enabled():
+    contract = runs_in_eval(make_model)
+    try:
+        with pytest.raises(ContractBroken, match="градиенты глобально"):
+            check_contract(decode_switching_grad_off, contract)
+        assert (
+            torch.is_grad_enabled()
+        )  # the check runs the call from, and back to, the caller's mode
+    finally:
+        torch.set_grad_enabled(True)
+
+
+class Reseeding(torch.nn.Module):
+    """Seeds the global generator "for reproducibility": the caller's seed no longer matters."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.lin = torch.nn.Linear(3, 2)
+
+
+def test_a_model_class_draws_its_weights_from_the_callers_generator():
+    check_fresh_init(lambda: torch.nn.Linear(3, 2), "Linear")
+    with pytest.raises(ContractBroken, match="две модели подряд"):
+        check_fresh_init(Reseeding, "Reseeding")
+    # nothing drawn (a zero-initialised head, a matrix handed over): nothing to compare
+    table = torch.randn(5, 4)
+    check_fresh_init(lambda: torch.nn.Embedding.from_pretrained(table), "Embedding", given=[(5, 4)])
+    check_fresh_init(lambda: torch.nn.BatchNorm1d(3), "BatchNorm1d")  # ones and zeros
+
+
+def decode_twice(model, x):
+    """The right numbers, by running the model twice (one row at a time, say)."""
+    model.eval()
+    with torch.no_grad():
+        model(x)
+        return model(x)
+
+
+def test_a_prescribed_procedure_runs_the_model_as_often_as_the_reference():
+    contract = replace(runs_in_eval(make_model), reference=decode, same_runs=(0,))
+    check_contract(decode, contract)
+    check_contract(decode_twice, replace(contract, same_runs=()))  # the results agree
+    with pytest.raises(ContractBroken, match="лишние или пропущенные шаги"):
+        check_contract(decode_twice, contract)

@@ -21,6 +21,7 @@ from autograder.grading.proxy import (
     WorkerLost,
     isolated_call,
     observe_call,
+    traced_call,
 )
 
 NOTEBOOK = '''
@@ -296,6 +297,8 @@ honest_reply = server.value_reply
 def lying_reply(self, value, as_handle=False):
     if type(value) is tuple and len(value) == 3:  # the answer to a call: claim argument 5
         return honest_reply(self, (value[0], ((5, 1.0),), ()))
+    if type(value) is tuple and len(value) == 4:  # traced: flags that are not flags
+        return honest_reply(self, (*value[:3], (True, True, ((0, ("eval",)),))))
     return honest_reply(self, value, as_handle)
 
 server.value_reply = lying_reply
@@ -310,3 +313,5 @@ def test_a_worker_that_sends_back_malformed_arguments_is_refused(tmp_path):
         assert isolated_call(namespace["noop"], torch.ones(2)) == 1
         with pytest.raises(TypeError, match="malformed"):
             namespace["noop"](torch.ones(2))
+        with pytest.raises(TypeError, match="malformed trace"):
+            traced_call(namespace["noop"], (0,), torch.ones(2))

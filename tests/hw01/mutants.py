@@ -330,13 +330,12 @@ ALLOWED_BY_THE_TASK = {
 NOT_CAUGHT = {
     "round2": {"reg_no_weight_decay"},
     "round7": {
-        "twolayer_reseeds_in_init",
         "diab_buffers_int_dtype",
         "diab_trained_on_train_plus_val",
         "dropout_mask_drawn_in_eval_too",
         "l2_penalty_only_2d",
     },
-    "round8": {"init_reseeds_global_rng", "dropout_wraps_F_dropout"},
+    "round8": {"dropout_wraps_F_dropout"},
 }
 
 

@@ -31,6 +31,7 @@ from types import CodeType, FunctionType
 from typing import Any
 
 import nbformat
+import torch
 from otter.test_files.exception_test import ExceptionTestFile
 
 from mutation.proxy_double import bind_test_builtins
@@ -99,7 +100,13 @@ class CaseResult:
 def execute(cells: Iterable[str], namespace: dict[str, Any] | None = None) -> Execution:
     """Exec each cell into one namespace; a failing cell is recorded and skipped."""
     run = Execution({} if namespace is None else namespace)
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    # a cell may switch gradients off for good (a mistake hidden tests look for): it lasts to
+    # the end of this run, as in a kernel, and not into the next mutant's
+    with (
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+        torch.enable_grad(),
+    ):
         for index, source in enumerate(cells):
             try:
                 exec(compile(source, f"<cell {index}>", "exec"), run.namespace)
@@ -141,6 +148,14 @@ def grade(
     """Run the test files (all, or only `questions`) against namespace; one result per case."""
     results = []
     env = dict(namespace)
+    with torch.enable_grad():  # what a test's call does to the gradient mode ends with the run
+        _run_files(tests_dir, env, questions, results)
+    return results
+
+
+def _run_files(
+    tests_dir: Path, env: dict[str, Any], questions: Collection[str] | None, results: list
+) -> None:
     for path in question_files(tests_dir):
         if questions is not None and path.stem not in questions:
             continue
@@ -161,7 +176,6 @@ def grade(
                     message=outcome.message or "",
                 )
             )
-    return results
 
 
 def total(results: Iterable[CaseResult]) -> float:

@@ -7,6 +7,9 @@ double keeps the object in the same process but enforces the same contract:
 * a proxy may be called, have attributes read or set, be indexed, iterated and measured;
 * values crossing towards the student must be plain data or proxies (copied on the way),
   and what a call did to its data arguments is written back into the caller's (proxy.write_back);
+  a call may backpropagate in the "worker" (proxy.vjp_call) or record the train/eval flags the
+  layers of its model arguments ran in and the gradient mode it left (proxy.traced_call);
+  a model's layer runs may be counted (proxy.run_counter);
 * values coming back are trusted copies when they are plain data (tensors detached, with
   `requires_grad` and `.grad` kept; Parameter -> Tensor; torch.Size -> tuple;
   OrderedDict -> dict), and new proxies otherwise;
@@ -18,12 +21,14 @@ double keeps the object in the same process but enforces the same contract:
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
 import torch
 
-from autograder.grading.proxy import RemoteType, vjp_call, write_back
+from autograder.grading.proxy import RemoteType, Traced, vjp_call, write_back
+from autograder.grading.tracing import RunCounter, tracing
 
 _ATOMS = (type(None), bool, int, float, str, np.ndarray, np.generic, torch.Tensor, torch.Size)
 
@@ -102,18 +107,35 @@ class Proxy:
 
     def __vjp_call__(self, cotangent: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
         """A call, then backward from its result (proxy.vjp_call), in the "worker"."""
+        return self._synced_call(args, kwargs, cotangent)[0]
+
+    def __run_counter__(self) -> Any:
+        return Proxy(RunCounter(self._t()))
+
+    def __traced_call__(self, positions: tuple[int, ...], args: tuple, kwargs: dict) -> Any:
+        """A call seen by tracing.py in the "worker" (proxy.traced_call)."""
+        result, trace = self._synced_call(args, kwargs, None, positions)
+        modes = {i: set(trace.modes[i]) for i in positions}
+        return Traced(result, trace.grad_enabled, trace.rng_kept, modes)
+
+    def _synced_call(
+        self, args: tuple, kwargs: dict[str, Any], cotangent: Any, positions: tuple | None = None
+    ) -> tuple[Any, Any]:
         worker_args, worker_kwargs = to_worker(args), to_worker(kwargs)
-        if cotangent is None:
-            result = self._t()(*worker_args, **worker_kwargs)
-        else:
-            result = vjp_call(self._t(), to_worker(cotangent), *worker_args, **worker_kwargs)
+        traced = positions is not None
+        watched = {i: worker_args[i] for i in positions or ()}
+        with tracing(watched) if traced else contextlib.nullcontext() as trace:
+            if cotangent is None:
+                result = self._t()(*worker_args, **worker_kwargs)
+            else:
+                result = vjp_call(self._t(), to_worker(cotangent), *worker_args, **worker_kwargs)
         for mine, theirs in [
             *zip(args, worker_args, strict=True),
             *((kwargs[k], worker_kwargs[k]) for k in kwargs),
         ]:
             if is_data(theirs):
                 write_back(mine, copy_data(theirs))
-        return to_trusted(result)
+        return to_trusted(result), trace
 
     def __isolated_call__(self, args: tuple, kwargs: dict[str, Any]) -> Any:
         return to_trusted(self._t()(*to_worker(args), **to_worker(kwargs)))

@@ -1,0 +1,88 @@
+"""What a call did that its results do not show: the train/eval mode a model's layers ran
+in, whether it left torch's gradient mode switched off, and whether it moved torch's global
+generator (a function given a seed draws from its own).
+
+A function told to run a model in eval mode (`greedy_decode`: «модель — в режиме eval»)
+gives the same numbers in train mode when the model has no dropout or batch norm, so its
+results cannot show the mistake; its layers can, each recording the `training` flag it has
+whenever it runs. A function that calls `torch.set_grad_enabled(False)` instead of using
+`with torch.no_grad()` returns the right numbers and breaks every later training step.
+Used on both sides of a grading: in the worker for a call a hidden test makes through a
+proxy (`proxy.traced_call`), and in-process by otter and the mutation harness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Trace:
+    # per key: the `training` flags the module's layers had whenever one of them ran
+    modes: dict[Any, set[bool]] = field(default_factory=dict)
+    grad_enabled: bool = True  # torch's gradient mode right after the call (started on)
+    rng_kept: bool = True  # torch's global generator is where the call found it
+
+
+@contextmanager
+def tracing(modules: dict[Any, Any]) -> Iterator[Trace]:
+    """Run the block with gradients enabled, recording the modes the layers of each module
+    (the module and every submodule) ran in, and the gradient mode the block left. A value
+    that is not a module records nothing. Hooks and the gradient mode the caller had are
+    restored after the block, whatever it raised."""
+    import torch
+
+    trace = Trace(modes={key: set() for key in modules})
+    rng_before = torch.random.get_rng_state()
+    handles = []
+
+    def recorder(key: Any) -> Callable[..., None]:
+        def hook(layer: Any, _inputs: Any) -> None:
+            trace.modes[key].add(bool(layer.training))
+
+        return hook
+
+    try:
+        with torch.enable_grad():
+            for key, module in modules.items():
+                if isinstance(module, torch.nn.Module):
+                    for layer in module.modules():
+                        handles.append(layer.register_forward_pre_hook(recorder(key)))
+            yield trace
+            trace.grad_enabled = torch.is_grad_enabled()
+            trace.rng_kept = torch.equal(torch.random.get_rng_state(), rng_before)
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+class RunCounter:
+    """How many times each layer of a module (the module and every submodule, in
+    `modules()` order) has run since the counter was made or reset; `close()` removes it.
+    Two counters on models of the same architecture give comparable counts: a procedure
+    the task prescribes step by step (one `encode` per batch, one decoder step per token
+    until every row ended) runs the layers as often as the reference does."""
+
+    def __init__(self, module: Any):
+        layers = list(module.modules())
+        self._counts = [0] * len(layers)
+        self._handles = [
+            layer.register_forward_pre_hook(self._hook(i)) for i, layer in enumerate(layers)
+        ]
+
+    def _hook(self, index: int) -> Callable[..., None]:
+        def hook(_layer: Any, _inputs: Any) -> None:
+            self._counts[index] += 1
+
+        return hook
+
+    def counts(self) -> tuple[int, ...]:
+        return tuple(self._counts)
+
+    def close(self) -> None:
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
