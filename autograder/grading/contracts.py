@@ -29,7 +29,8 @@ hidden input or an expected value. Rules:
   reference's do (a result that keeps a graph, or one cut off from it, shows even where
   the values agree);
 - `grads`: with the positions/names given requiring grad, backpropagating a random
-  cotangent from the result gives each of them the reference's gradient (a detached term,
+  cotangent from the result (from every output of a tuple that keeps a graph in the
+  reference's: a second output cut off shows) gives each of them the reference's gradient (a detached term,
   a `.data` or a missing path shows);
 - `grads_reach`: the same for a random function, which has no reference (dropout in
   train mode): each of them gets a finite gradient, not zero everywhere;
@@ -38,6 +39,8 @@ hidden input or an expected value. Rules:
   another one; a plain function (no module in the call: a model's dropout draws from the
   global generator by design) leaves torch's global generator where it found it (it draws
   from its own `torch.Generator`; `torch.manual_seed(seed)` inside reseeds the caller's);
+  a module called in eval mode draws nothing from the global generator either (a dropout
+  mask drawn and discarded in eval shifts every later draw of the notebook);
 - `modules`: positions of module arguments (proxies of the student's models) whose
   train/eval flag the call must leave as it found it, checked from both modes;
 - `result_training`: the mode a returned module must be in (False: returned in eval());
@@ -213,6 +216,11 @@ def _check_size(
         _fail(
             contract,
             "функция с seed берёт случайность из своего torch.Generator, не трогая глобальный",
+        )
+    if mode is False and not traced.rng_kept:
+        _fail(
+            contract,
+            "в режиме eval модель не должна брать случайные числа из глобального генератора",
         )
     if contract.reference is not None:
         ref_args, ref_kwargs = saved.again()
@@ -453,9 +461,19 @@ def _check_grads(func: Any, contract: Contract, saved: _SavedInputs, gen: Any) -
     if contract.reference is None:
         raise ValueError("a gradient rule needs the reference")
     args, kwargs = saved.again()
+    _with_grad(args, kwargs, contract.grads)
     expected_out = contract.reference(*args, **kwargs)
     output = _first_tensor(expected_out)
     cotangent = torch.randn(output.shape, generator=gen, dtype=output.dtype)
+    if isinstance(expected_out, tuple | list):
+        # a direction for every output of the reference's that keeps a graph: a second
+        # output (attention's weights) cut off from the graph shows too
+        cotangent = tuple(
+            torch.randn(o.shape, generator=gen, dtype=o.dtype)
+            if isinstance(o, torch.Tensor) and o.requires_grad
+            else None
+            for o in expected_out
+        )
 
     mine_args, mine_kwargs = saved.again()
     mine = _with_grad(mine_args, mine_kwargs, contract.grads)

@@ -21,7 +21,8 @@ proxy.isolated_call) is answered with the tuple `(result, changed_args, changed_
 the data arguments whose encoding the call changed, as `(position, value)` and `(name,
 value)` pairs, so the caller's arguments end as a plain Python call would leave them; with
 `"vjp": true` the value is `(args, kwargs, cotangent)` and the worker backpropagates the
-cotangent from the result before comparing (the arguments' .grad show where the graph reaches);
+cotangent from the result (`backward_from`: a tuple of cotangents, one per element of a
+tuple result) before comparing (the arguments' .grad show where the graph reaches);
 with `"trace": [positions]` the call starts from gradients enabled and the tuple gains a
 fourth item, `(grad_enabled, rng_kept, ((position, flags), ...))`: the gradient mode the call
 left, whether torch's global generator is where the call found it, and the train/eval flags
@@ -426,3 +427,21 @@ def _is_plain_hashable(item: Any) -> bool:
 def decode_value(node: Any, buffers: list[bytes], resolve: Callable[[Handle], Any]) -> Any:
     """Decode one value that came with `buffers`; raises ProtocolError on anything malformed."""
     return Decoder(buffers, resolve).decode(node)
+
+
+def backward_from(result: Any, cotangent: Any) -> None:
+    """Backpropagate `cotangent` from a call's result where its graph lives (a `"vjp"` call):
+    a tensor cotangent from the tensor result, or the first element of a tuple result; a
+    tuple of cotangents from the elements of a tuple result, one each (None: that element
+    takes no part). Elements without a graph take no part either."""
+    import torch
+
+    if isinstance(cotangent, tuple | list):
+        elements = list(result) if isinstance(result, tuple | list) else [result]
+        pairs = [(o, c) for o, c in zip(elements, cotangent, strict=False) if c is not None]
+    else:
+        first = result[0] if isinstance(result, tuple | list) and result else result
+        pairs = [(first, cotangent)]
+    pairs = [(o, c) for o, c in pairs if isinstance(o, torch.Tensor) and o.requires_grad]
+    if pairs:
+        torch.autograd.backward([o for o, _ in pairs], [c for _, c in pairs])

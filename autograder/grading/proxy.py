@@ -28,6 +28,7 @@ from autograder.grading.protocol import (
     Handle,
     ProtocolError,
     TooLarge,
+    backward_from,
     decode_value,
     encode_value,
     frame_chunks,
@@ -492,18 +493,15 @@ def isolated_call(func: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def vjp_call(func: Any, cotangent: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call `func`, then backpropagate `cotangent` from its tensor result (or the first
-    element of a tuple result) where the graph lives (in the worker for a proxy), so that
-    the caller's tensors that require grad get the .grad the student's graph gives them
-    (None where it does not reach). Returns the result."""
+    """Call `func`, then backpropagate `cotangent` from its result (protocol.backward_from:
+    a tensor, or one per element of a tuple result) where the graph lives (in the worker for
+    a proxy), so that the caller's tensors that require grad get the .grad the student's
+    graph gives them (None where it does not reach). Returns the result."""
     hook = getattr(type(func), "__vjp_call__", None)
     if hook is not None:
         return hook(func, cotangent, args, kwargs)
     result = func(*args, **kwargs)
-    torch = sys.modules["torch"]
-    output = result[0] if isinstance(result, tuple | list) and result else result
-    if isinstance(output, torch.Tensor) and output.requires_grad:
-        torch.autograd.backward(output, cotangent)
+    backward_from(result, cotangent)
     return result
 
 

@@ -34,6 +34,7 @@ from typing import Any
 from autograder.grading.protocol import (
     Handle,
     TooLarge,
+    backward_from,
     decode_value,
     encode_value,
     frame_chunks,
@@ -444,17 +445,6 @@ class ObjectServer:
     def release(self, ids: list[Any]) -> None:
         for ident in ids:
             self.objects.pop(ident, None)
-
-
-def backward_from(result: Any, cotangent: Any) -> None:
-    """Backpropagate `cotangent` from the call's tensor result (or the first element of a
-    tuple result), so that the arguments' .grad shows where the graph reaches. A result
-    without a graph leaves every .grad as it was."""
-    import torch
-
-    output = result[0] if isinstance(result, tuple | list) and result else result
-    if isinstance(output, torch.Tensor) and output.requires_grad:
-        torch.autograd.backward(output, cotangent)
 
 
 def fingerprint(value: Any) -> tuple[Any, list[bytes]] | None:

@@ -308,6 +308,18 @@ def test_a_result_keeps_a_graph_only_where_the_reference_does():
     with pytest.raises(ContractBroken, match="оторван от графа"):
         check_contract(lambda x: scale(x).detach(), module)
 
+    # a second output cut off from the graph: the gradient takes a direction for every output
+    pair = Contract(
+        name="pair",
+        inputs=lambda gen, n: ((torch.randn(n, generator=gen),), {}),
+        sizes=[(1,), (4,)],
+        reference=lambda x: (x * 2, torch.softmax(x, dim=0)),
+        grads=(0,),
+    )
+    check_contract(lambda x: (x * 2, torch.softmax(x, dim=0)), pair)
+    with pytest.raises(ContractBroken, match="градиент по входу неверен"):
+        check_contract(lambda x: (x * 2, torch.softmax(x, dim=0).detach()), pair)
+
 
 class Dropout(torch.nn.Module):
     def __init__(self, p, through_data=False):
@@ -519,6 +531,12 @@ def decode_twice(model, x):
     with torch.no_grad():
         model(x)
         return model(x)
+
+def pair(x):
+    return x * 2, torch.softmax(x, dim=0)
+
+def pair_detached(x):
+    return x * 2, torch.softmax(x, dim=0).detach()
 """
 
 
@@ -543,6 +561,17 @@ def test_the_mode_a_model_ran_in_is_seen_through_the_worker(tmp_path):
         check_contract(namespace["decode"], counted)
         with pytest.raises(ContractBroken, match="лишние или пропущенные шаги"):
             check_contract(namespace["decode_twice"], counted)
+        # a direction for every output, backpropagated in the worker
+        pair = Contract(
+            name="pair",
+            inputs=lambda gen, n: ((torch.randn(n, generator=gen),), {}),
+            sizes=[(1,), (4,)],
+            reference=lambda x: (x * 2, torch.softmax(x, dim=0)),
+            grads=(0,),
+        )
+        check_contract(namespace["pair"], pair)
+        with pytest.raises(ContractBroken, match="градиент по входу неверен"):
+            check_contract(namespace["pair_detached"], pair)
 
 
 def decode_switching_grad_off(model, x):
@@ -596,3 +625,24 @@ def test_a_prescribed_procedure_runs_the_model_as_often_as_the_reference():
     check_contract(decode_twice, replace(contract, same_runs=()))  # the results agree
     with pytest.raises(ContractBroken, match="лишние или пропущенные шаги"):
         check_contract(decode_twice, contract)
+
+
+class DrawsInEval(torch.nn.Module):
+    """A dropout that draws its mask before it looks at the mode: right in eval, but every
+    call moves the caller's generator."""
+
+    def forward(self, x):
+        keep = (torch.rand_like(x) >= 0.5).to(x.dtype)
+        return x if not self.training else x * keep * 2
+
+
+def test_a_module_in_eval_mode_draws_nothing_from_the_global_generator():
+    contract = Contract(
+        name="dropout",
+        inputs=lambda gen, n: ((torch.randn(n, 3, generator=gen),), {}),
+        sizes=[(1,), (4,)],
+        reference=lambda x: x,
+    )
+    check_contract(torch.nn.Dropout(0.5).eval(), contract)
+    with pytest.raises(ContractBroken, match="глобального генератора"):
+        check_contract(DrawsInEval().eval(), contract)

@@ -332,7 +332,6 @@ NOT_CAUGHT = {
     "round7": {
         "diab_buffers_int_dtype",
         "diab_trained_on_train_plus_val",
-        "dropout_mask_drawn_in_eval_too",
         "l2_penalty_only_2d",
     },
     "round8": {"dropout_wraps_F_dropout"},
