@@ -5,6 +5,7 @@ real worker."""
 from __future__ import annotations
 
 import copy
+import inspect
 import random
 from dataclasses import replace
 
@@ -106,18 +107,11 @@ def test_seeds_are_honoured_and_modes_restored():
         seed="seed",
     )
 
-    def noise(n, seed=0):
-        return torch.randn(n, generator=torch.Generator().manual_seed(seed))
-
     check_contract(noise, seeded)
     with pytest.raises(ContractBroken, match="другой seed"):
         check_contract(lambda n, seed=0: noise(n, 0), seeded)
     with pytest.raises(ContractBroken, match="один и тот же seed"):
         check_contract(lambda n, seed=0: noise(n, random.getrandbits(32)), seeded)
-
-    def noise_reseeding_global(n, seed=0):  # the same numbers, and the caller's generator reset
-        torch.manual_seed(seed)
-        return torch.randn(n)
 
     for global_draws in (noise_reseeding_global, lambda n, seed=0: torch.randn(n)):
         with pytest.raises(ContractBroken, match="своего torch.Generator"):
@@ -498,50 +492,12 @@ def test_a_model_runs_in_eval_mode_even_where_its_results_would_agree():
     check_contract(lambda model, x: decode(copy.deepcopy(model), x), contract)
 
 
-RUNS_IN_EVAL_SOURCE = """
-import torch
-
-def decode(model, x):
-    model.eval()
-    with torch.no_grad():
-        return model(x)
-
-def decode_forgetting_eval(model, x):
-    with torch.no_grad():
-        return model(x)
-
-def decode_switching_grad_off(model, x):
-    model.eval()
-    torch.set_grad_enabled(False)
-    return model(x)
-
-def make_model(seed):
-    torch.manual_seed(seed)
-    return torch.nn.Sequential(torch.nn.Linear(3, 2))
-
-def noise(n, seed=0):
-    return torch.randn(n, generator=torch.Generator().manual_seed(seed))
-
-def noise_reseeding_global(n, seed=0):
-    torch.manual_seed(seed)
-    return torch.randn(n)
-
-def decode_twice(model, x):
-    model.eval()
-    with torch.no_grad():
-        model(x)
-        return model(x)
-
-def pair(x):
-    return x * 2, torch.softmax(x, dim=0)
-
-def pair_detached(x):
-    return x * 2, torch.softmax(x, dim=0).detach()
-"""
-
-
 def test_the_mode_a_model_ran_in_is_seen_through_the_worker(tmp_path):
-    with worker_for(RUNS_IN_EVAL_SOURCE, tmp_path) as namespace:
+    # the very functions the in-process tests use, defined in the notebook
+    functions = (decode, decode_forgetting_eval, decode_switching_grad_off, make_model, noise)
+    functions += (noise_reseeding_global, decode_twice, pair, pair_detached)
+    source = "import torch\n\n" + "\n\n".join(inspect.getsource(f) for f in functions)
+    with worker_for(source, tmp_path) as namespace:
         contract = runs_in_eval(namespace["make_model"])
         check_contract(namespace["decode"], replace(contract, reference=None, defaults=False))
         with pytest.raises(ContractBroken, match="режиме eval"):
@@ -562,16 +518,16 @@ def test_the_mode_a_model_ran_in_is_seen_through_the_worker(tmp_path):
         with pytest.raises(ContractBroken, match="лишние или пропущенные шаги"):
             check_contract(namespace["decode_twice"], counted)
         # a direction for every output, backpropagated in the worker
-        pair = Contract(
+        both = Contract(
             name="pair",
             inputs=lambda gen, n: ((torch.randn(n, generator=gen),), {}),
             sizes=[(1,), (4,)],
             reference=lambda x: (x * 2, torch.softmax(x, dim=0)),
             grads=(0,),
         )
-        check_contract(namespace["pair"], pair)
+        check_contract(namespace["pair"], both)
         with pytest.raises(ContractBroken, match="градиент по входу неверен"):
-            check_contract(namespace["pair_detached"], pair)
+            check_contract(namespace["pair_detached"], both)
 
 
 def decode_switching_grad_off(model, x):
@@ -646,3 +602,20 @@ def test_a_module_in_eval_mode_draws_nothing_from_the_global_generator():
     check_contract(torch.nn.Dropout(0.5).eval(), contract)
     with pytest.raises(ContractBroken, match="глобального генератора"):
         check_contract(DrawsInEval().eval(), contract)
+
+
+def noise(n, seed=0):
+    return torch.randn(n, generator=torch.Generator().manual_seed(seed))
+
+
+def noise_reseeding_global(n, seed=0):  # the same numbers, and the caller's generator reset
+    torch.manual_seed(seed)
+    return torch.randn(n)
+
+
+def pair(x):
+    return x * 2, torch.softmax(x, dim=0)
+
+
+def pair_detached(x):
+    return x * 2, torch.softmax(x, dim=0).detach()
