@@ -63,6 +63,8 @@ hidden input or an expected value. Rules:
 - `pure_in_train`: for a module checked in eval mode, a call in train mode leaves its
   arguments as they were too (word dropout or noise written into the caller's tensor shows
   only there), on the largest size; the module's mode is restored;
+- `draws_nothing`: a deterministic function (greedy decoding) leaves torch's global
+  generator where it found it (a `torch.manual_seed` inside resets the caller's);
 - `same_runs`: positions of module arguments whose layers must run as many times as in
   the reference on the same inputs — a procedure the task prescribes step by step (one
   `encode` per batch, a decoder step per token until every row ended, no step after);
@@ -110,6 +112,7 @@ class Contract:
     modules: tuple[int, ...] = ()
     result_training: bool | None = None
     runs_in_eval: tuple[int, ...] = ()
+    draws_nothing: bool = False  # the call leaves torch's global generator as it found it
     same_runs: tuple[int, ...] = ()  # module arguments whose layers run as often as the reference's
     param_grads: bool = False
     param_grads_exact: bool = False  # a module's gradients are the derivative itself
@@ -217,6 +220,8 @@ def _check_size(
             contract,
             "функция с seed берёт случайность из своего torch.Generator, не трогая глобальный",
         )
+    if contract.draws_nothing and not traced.rng_kept:
+        _fail(contract, "функция не должна трогать глобальный генератор torch (manual_seed, rand)")
     if mode is False and not traced.rng_kept:
         _fail(
             contract,

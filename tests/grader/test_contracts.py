@@ -619,3 +619,16 @@ def pair(x):
 
 def pair_detached(x):
     return x * 2, torch.softmax(x, dim=0).detach()
+
+
+def decode_reseeding(model, x):
+    torch.manual_seed(0)  # "for reproducibility": the caller's generator is reset
+    return decode(model, x)
+
+
+def test_a_deterministic_function_draws_nothing_from_the_global_generator():
+    contract = replace(runs_in_eval(make_model), reference=decode, draws_nothing=True)
+    check_contract(decode, contract)
+    check_contract(decode_reseeding, replace(contract, draws_nothing=False))  # results agree
+    with pytest.raises(ContractBroken, match="глобальный генератор"):
+        check_contract(decode_reseeding, contract)

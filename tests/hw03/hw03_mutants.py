@@ -57,6 +57,11 @@ MUTANTS = [
     m("vocab_special_added_twice", "adds a special token met in the text a second time",
       "q1", "build_vocab", (" and t not in vocab", "")),
     # ---- q2 encode, pad_batch
+    m("encode_keeps_existing_bos", "adds <bos> only when the tokens do not start with it already",
+      "q2", "encode", ("    if add_bos:\n", "    if add_bos and tokens[:1] != [BOS]:\n")),
+    m("pad_batch_caps_length", "cuts every sequence to a hard-coded 64 ids",
+      "q2", "pad_batch", ("lengths = torch.tensor([len(s) for s in sequences], dtype=torch.long)",
+                          "sequences = [s[:64] for s in sequences]\n    lengths = torch.tensor([len(s) for s in sequences], dtype=torch.long)")),
     m("encode_drops_unknown", "drops unknown tokens instead of mapping them to <unk>",
       "q2", "encode", ("[vocab.get(token, unk) for token in tokens]", "[vocab[t] for t in tokens if t in vocab]")),
     m("encode_forgets_eos", "ignores add_eos",
@@ -110,6 +115,8 @@ MUTANTS = [
       "q5", "span_f1", ("precision = hits", "recall_ = hits"), ("recall = hits", "precision = hits"),
       ("recall_ = hits", "recall = hits")),
     # ---- q6 tagger
+    m("tagger_probabilities_in_eval", "returns softmax probabilities in eval mode (the argmax is the same)",
+      "q6", "NerTagger", ("        return self.out(out)\n", "        out = self.out(out)\n        return out if self.training else out.softmax(dim=-1)\n")),
     m("tagger_not_trained", "never runs the training epochs",
       "q6", "train_tagger", ("for _ in range(n_epochs):", "for _ in range(0):"), rerun=TAGGER_TRAINING),
     m("tagger_trained_on_a_sliver", "trains on one thirtieth of the sentences",
@@ -141,6 +148,8 @@ MUTANTS = [
     m("attention_mask_as_zero_score", "multiplies scores by the mask (score 0, not -inf)",
       "q7", "attention", ('scores.masked_fill(~mask, float("-inf"))', "scores * mask")),
     # ---- q8 seq2seq model and loss
+    m("seq2seq_fixed_emb_dim", "sizes its embeddings 64 whatever emb_dim says",
+      "q8", "Seq2Seq", ("emb_dim=64, hidden=128):\n        super().__init__()\n", "emb_dim=64, hidden=128):\n        super().__init__()\n        emb_dim = 64\n")),
     m("encoder_forward_direction_only", "keeps only the forward direction of the encoder (its half twice, to keep the shapes)",
       "q8", "Seq2Seq",
       ("        h = torch.tanh(self.init_h(torch.cat([h_n[0], h_n[1]], dim=1)))\n",
@@ -174,6 +183,8 @@ MUTANTS = [
       "q9", "greedy_decode", ("    with torch.no_grad():\n", "    torch.set_grad_enabled(False)\n    if True:\n")),
     m("greedy_never_stops_early", "decodes max_len steps even after every row ended (the output cut right)",
       "q9", "greedy_decode", ("            if done.all():\n                break\n", "")),
+    m("greedy_reseeds", "calls torch.manual_seed(0) «for reproducibility»: the caller's generator is reset",
+      "q9", "greedy_decode", ("    model.eval()\n", "    torch.manual_seed(0)\n    model.eval()\n")),
     # ---- q10 corpus BLEU
     m("bleu_skips_orders_without_ngrams", "averages over the orders the hypotheses have n-grams of, instead of BLEU 0",
       "q10", "corpus_bleu",
