@@ -30,8 +30,8 @@ hidden input or an expected value. Rules:
   the values agree);
 - `grads`: with the positions/names given requiring grad, backpropagating a random
   cotangent from the result (from every output of a tuple that keeps a graph in the
-  reference's: a second output cut off shows) gives each of them the reference's gradient (a detached term,
-  a `.data` or a missing path shows);
+  reference's: a second output cut off shows) gives each of them the reference's gradient
+  (a detached term, a `.data` or a missing path shows);
 - `grads_reach`: the same for a random function, which has no reference (dropout in
   train mode): each of them gets a finite gradient, not zero everywhere;
 - `repeatable`: the same inputs twice give the same result;
@@ -209,20 +209,20 @@ def _check_size(
     # mode and, for a module, to its own mode
     mode = bool(func.training) if _is_module(func) else None
     mine_args, mine_kwargs = copy_data(args), copy_data(kwargs)
-    traced = traced_call(func, (), *mine_args, **mine_kwargs)
-    seen = Observed(traced.result, mine_args, mine_kwargs)
+    result, trace = traced_call(func, (), *mine_args, **mine_kwargs)
+    seen = Observed(result, mine_args, mine_kwargs)
     if mode is not None and bool(func.training) is not mode:
         _fail(contract, "вызов модели не должен менять её режим train()/eval()")
-    if not traced.grad_enabled:
+    if not trace.grad_enabled:
         _fail(contract, "функция не должна выключать градиенты глобально (with torch.no_grad())")
-    if contract.seed is not None and not traced.rng_kept and not _holds_modules(func, args, kwargs):
+    if contract.seed is not None and not trace.rng_kept and not _holds_modules(func, args, kwargs):
         _fail(
             contract,
             "функция с seed берёт случайность из своего torch.Generator, не трогая глобальный",
         )
-    if contract.draws_nothing and not traced.rng_kept:
+    if contract.draws_nothing and not trace.rng_kept:
         _fail(contract, "функция не должна трогать глобальный генератор torch (manual_seed, rand)")
-    if mode is False and not traced.rng_kept:
+    if mode is False and not trace.rng_kept:
         _fail(
             contract,
             "в режиме eval модель не должна брать случайные числа из глобального генератора",
@@ -647,9 +647,9 @@ def _check_runs_in_eval(func: Any, contract: Contract, saved: _SavedInputs) -> N
     args, kwargs = saved.again()
     for position in contract.runs_in_eval:
         args[position].train()
-    traced = traced_call(func, contract.runs_in_eval, *args, **kwargs)
+    _, trace = traced_call(func, contract.runs_in_eval, *args, **kwargs)
     for position in contract.runs_in_eval:
-        if True in traced.modes[position]:
+        if True in trace.modes[position]:
             _fail(contract, "модель должна работать в режиме eval() (model.eval()) во время вызова")
 
 

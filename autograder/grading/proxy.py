@@ -34,6 +34,7 @@ from autograder.grading.protocol import (
     frame_chunks,
     read_frame,
 )
+from autograder.grading.tracing import RunCounter, Trace, tracing
 
 MAX_TEXT = 4000  # strings the worker reports about cells and errors
 
@@ -368,7 +369,7 @@ class Proxy:
         for name, after in changed_kwargs:
             write_back(kwargs[name], after)
         if trace is not None:
-            return Traced(result, *_trace_reply(reply[3], trace))
+            return result, _trace_reply(reply[3], trace)
         return result
 
     def __isolated_call__(self, args: tuple, kwargs: dict[str, Any]) -> Any:
@@ -505,31 +506,20 @@ def vjp_call(func: Any, cotangent: Any, *args: Any, **kwargs: Any) -> Any:
     return result
 
 
-@dataclass(frozen=True)
-class Traced:
-    """What `traced_call` saw besides the result."""
-
-    result: Any
-    grad_enabled: bool  # torch's gradient mode the call left (it started enabled)
-    rng_kept: bool  # torch's global generator is where the call found it
-    modes: dict[int, set[bool]]  # per position: the train/eval flags its layers ran in
-
-
-def traced_call(func: Any, positions: tuple[int, ...], *args: Any, **kwargs: Any) -> Traced:
-    """Call `func` from gradients enabled and see what the call did that its result does not
-    show (tracing.py), where the model lives (in the worker for a proxy): the gradient mode
-    it left, whether it moved the global generator, and for each position of a module argument the set of `training` flags its
-    layers had whenever one of them ran (empty: none ran)."""
+def traced_call(
+    func: Any, positions: tuple[int, ...], *args: Any, **kwargs: Any
+) -> tuple[Any, Trace]:
+    """Call `func` from gradients enabled and return (result, what the call did that its
+    result does not show: a `tracing.Trace`), seen where the model lives (in the worker for
+    a proxy): the gradient mode it left, whether it moved the global generator, and for each
+    position of a module argument the `training` flags its layers had whenever one of them
+    ran (empty: none ran)."""
     hook = getattr(type(func), "__traced_call__", None)
     if hook is not None:
         return hook(func, tuple(positions), args, kwargs)
-    from autograder.grading.tracing import tracing
-
     with tracing({i: args[i] for i in positions}) as trace:
         result = func(*args, **kwargs)
-    return Traced(
-        result, trace.grad_enabled, trace.rng_kept, {i: trace.modes[i] for i in positions}
-    )
+    return result, trace
 
 
 def run_counter(module: Any) -> Any:
@@ -538,12 +528,10 @@ def run_counter(module: Any) -> Any:
     hook = getattr(type(module), "__run_counter__", None)
     if hook is not None:
         return hook(module)
-    from autograder.grading.tracing import RunCounter
-
     return RunCounter(module)
 
 
-def _trace_reply(reply: Any, positions: tuple[int, ...]) -> tuple[bool, bool, dict[int, set[bool]]]:
+def _trace_reply(reply: Any, positions: tuple[int, ...]) -> Trace:
     if not (type(reply) is tuple and len(reply) == 3 and type(reply[0]) is type(reply[1]) is bool):
         raise TypeError("the worker sent back a malformed trace")
     grad_enabled, rng_kept, flags = reply
@@ -553,7 +541,7 @@ def _trace_reply(reply: Any, positions: tuple[int, ...]) -> tuple[bool, bool, di
         and all(type(f) is tuple and all(type(b) is bool for b in f) for _, f in flags)
     ):
         raise TypeError("the worker sent back a malformed trace")
-    return grad_enabled, rng_kept, {i: set(f) for i, f in flags}
+    return Trace({i: set(f) for i, f in flags}, grad_enabled, rng_kept)
 
 
 def _pair(item: Any, key_type: type) -> bool:

@@ -21,6 +21,8 @@ from typing import Any
 
 @dataclass
 class Trace:
+    """What a call did besides its result (`tracing`, `proxy.traced_call`)."""
+
     # per key: the `training` flags the module's layers had whenever one of them ran
     modes: dict[Any, set[bool]] = field(default_factory=dict)
     grad_enabled: bool = True  # torch's gradient mode right after the call (started on)
@@ -30,33 +32,40 @@ class Trace:
 @contextmanager
 def tracing(modules: dict[Any, Any]) -> Iterator[Trace]:
     """Run the block with gradients enabled, recording the modes the layers of each module
-    (the module and every submodule) ran in, and the gradient mode the block left. A value
-    that is not a module records nothing. Hooks and the gradient mode the caller had are
-    restored after the block, whatever it raised."""
+    (the module and every submodule) ran in, the gradient mode the block left and whether
+    it moved the global generator. A value that is not a module records nothing. Hooks and
+    the gradient mode the caller had are restored after the block, whatever it raised."""
     import torch
 
     trace = Trace(modes={key: set() for key in modules})
     rng_before = torch.random.get_rng_state()
     handles = []
 
-    def recorder(key: Any) -> Callable[..., None]:
+    def recorder(key: Any) -> Callable[[int], Callable[..., None]]:
         def hook(layer: Any, _inputs: Any) -> None:
             trace.modes[key].add(bool(layer.training))
 
-        return hook
+        return lambda _index: hook
 
     try:
         with torch.enable_grad():
             for key, module in modules.items():
                 if isinstance(module, torch.nn.Module):
-                    for layer in module.modules():
-                        handles.append(layer.register_forward_pre_hook(recorder(key)))
+                    handles += _hook_layers(module, recorder(key))
             yield trace
             trace.grad_enabled = torch.is_grad_enabled()
             trace.rng_kept = torch.equal(torch.random.get_rng_state(), rng_before)
     finally:
         for handle in handles:
             handle.remove()
+
+
+def _hook_layers(module: Any, hook_for: Callable[[int], Callable[..., None]]) -> list[Any]:
+    """A forward pre-hook on the module and every submodule (`hook_for(index)` in
+    `modules()` order); the handles remove them."""
+    return [
+        layer.register_forward_pre_hook(hook_for(i)) for i, layer in enumerate(module.modules())
+    ]
 
 
 class RunCounter:
@@ -67,11 +76,8 @@ class RunCounter:
     until every row ended) runs the layers as often as the reference does."""
 
     def __init__(self, module: Any):
-        layers = list(module.modules())
-        self._counts = [0] * len(layers)
-        self._handles = [
-            layer.register_forward_pre_hook(self._hook(i)) for i, layer in enumerate(layers)
-        ]
+        self._counts = [0] * len(list(module.modules()))
+        self._handles = _hook_layers(module, self._hook)
 
     def _hook(self, index: int) -> Callable[..., None]:
         def hook(_layer: Any, _inputs: Any) -> None:

@@ -148,34 +148,30 @@ def grade(
     """Run the test files (all, or only `questions`) against namespace; one result per case."""
     results = []
     env = dict(namespace)
-    with torch.enable_grad():  # what a test's call does to the gradient mode ends with the run
-        _run_files(tests_dir, env, questions, results)
-    return results
-
-
-def _run_files(
-    tests_dir: Path, env: dict[str, Any], questions: Collection[str] | None, results: list
-) -> None:
-    for path in question_files(tests_dir):
-        if questions is not None and path.stem not in questions:
-            continue
-        test_file = ExceptionTestFile.from_file(str(path))
-        for case in test_file.test_cases:  # `type()` of a proxy, as the grader answers it
-            bind_test_builtins(case.body.test_func.__globals__)
-        with contextlib.redirect_stdout(io.StringIO()):
-            test_file.run(env)
-        for outcome in test_file.test_case_results:
-            case = outcome.test_case
-            results.append(
-                CaseResult(
-                    question=test_file.name,
-                    name=case.body.test_func.__name__,
-                    points=float(case.points),
-                    hidden=bool(case.hidden),
-                    passed=bool(outcome.passed),
-                    message=outcome.message or "",
+    # what a test's call does to the gradient mode ends with the run
+    with torch.enable_grad():
+        for path in question_files(tests_dir):
+            if questions is not None and path.stem not in questions:
+                continue
+            test_file = ExceptionTestFile.from_file(str(path))
+            for case in test_file.test_cases:  # `type()` of a proxy, as the grader answers it
+                bind_test_builtins(case.body.test_func.__globals__)
+            with contextlib.redirect_stdout(io.StringIO()):
+                test_file.run(env)
+            for outcome in test_file.test_case_results:
+                case = outcome.test_case
+                results.append(
+                    CaseResult(
+                        question=test_file.name,
+                        name=case.body.test_func.__name__,
+                        points=float(case.points),
+                        hidden=bool(case.hidden),
+                        passed=bool(outcome.passed),
+                        message=outcome.message or "",
+                    )
                 )
-            )
+
+    return results
 
 
 def total(results: Iterable[CaseResult]) -> float:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder.grading.proxy import RemoteType, Traced, vjp_call, write_back
+from autograder.grading.proxy import RemoteType, vjp_call, write_back
 from autograder.grading.tracing import RunCounter, tracing
 
 _ATOMS = (type(None), bool, int, float, str, np.ndarray, np.generic, torch.Tensor, torch.Size)
@@ -115,8 +115,7 @@ class Proxy:
     def __traced_call__(self, positions: tuple[int, ...], args: tuple, kwargs: dict) -> Any:
         """A call seen by tracing.py in the "worker" (proxy.traced_call)."""
         result, trace = self._synced_call(args, kwargs, None, positions)
-        modes = {i: set(trace.modes[i]) for i in positions}
-        return Traced(result, trace.grad_enabled, trace.rng_kept, modes)
+        return result, trace
 
     def _synced_call(
         self, args: tuple, kwargs: dict[str, Any], cotangent: Any, positions: tuple | None = None
