@@ -24,7 +24,9 @@ hidden input or an expected value. Rules:
   arguments end exactly as `effect` leaves its own copies (an in-place function); a module
   called leaves its own train/eval mode as it was; every call leaves torch's gradient mode
   on (`torch.set_grad_enabled(False)` for `with torch.no_grad()` shows);
-- `dtypes`: floating inputs cast to each dtype; floating results come back in it;
+- `dtypes`: floating inputs cast to each dtype; floating results come back in it, and in
+  float64 agree with the reference to `FLOAT64_TOL` whatever the contract's own tolerance
+  (a step computed in float32 and cast back shows);
 - results of a plain function (no module in the call) require grad exactly where the
   reference's do (a result that keeps a graph, or one cut off from it, shows even where
   the values agree);
@@ -49,6 +51,13 @@ hidden input or an expected value. Rules:
   copy the function makes and runs is its own business). Seen on the layers themselves, so
   it shows on a model without dropout or batch norm too, where the results are the same
   in both modes;
+- `runs_in_train`: positions of module arguments a procedure trains: handed over in eval
+  mode, its layers must run in train mode during the call (a training loop without
+  `model.train()` shows on a model without dropout or batch norm too); a procedure that
+  trains a copy and leaves the given model unrun is not judged by this rule;
+- `returns_logits`: the result (a tuple's first item) holds logits, not probabilities: not
+  every row over the last axis lies in [0, 1] and sums to 1 (a softmax at the end of a
+  model whose loss takes logits shows, in eval mode too; the argmax is the same);
 - `requires_grad_inputs` (on unless `effect` is given): with every floating tensor argument
   (or those at the positions/names given) requiring grad, the results are the same and the
   caller's tensors get no .grad;
@@ -63,8 +72,9 @@ hidden input or an expected value. Rules:
 - `pure_in_train`: for a module checked in eval mode, a call in train mode leaves its
   arguments as they were too (word dropout or noise written into the caller's tensor shows
   only there), on the largest size; the module's mode is restored;
-- `draws_nothing`: a deterministic function (greedy decoding) leaves torch's global
-  generator where it found it (a `torch.manual_seed` inside resets the caller's);
+- `draws_nothing`: a deterministic function (greedy decoding), or a seeded procedure given
+  a model that draws nothing itself (no dropout), leaves torch's global generator where it
+  found it (a `torch.manual_seed` inside resets the caller's);
 - `same_runs`: positions of module arguments whose layers must run as many times as in
   the reference on the same inputs — a procedure the task prescribes step by step (one
   `encode` per batch, a decoder step per token until every row ended, no step after);
@@ -112,7 +122,9 @@ class Contract:
     modules: tuple[int, ...] = ()
     result_training: bool | None = None
     runs_in_eval: tuple[int, ...] = ()
+    runs_in_train: tuple[int, ...] = ()  # module arguments a procedure trains in train mode
     draws_nothing: bool = False  # the call leaves torch's global generator as it found it
+    returns_logits: bool = False  # the result holds logits, not probabilities
     same_runs: tuple[int, ...] = ()  # module arguments whose layers run as often as the reference's
     param_grads: bool = False
     param_grads_exact: bool = False  # a module's gradients are the derivative itself
@@ -126,6 +138,12 @@ class Contract:
     rtol: float = 1e-5
     atol: float = 1e-6
     generator_seed: int = 0
+
+
+# a float64 result agrees with the float64 reference to this (relative and absolute): far
+# tighter than float32's rounding (~6e-8), looser than float64's rounding of any order of
+# the same operations (a central difference's cancellation included)
+FLOAT64_TOL = 1e-9
 
 
 class ContractBroken(AssertionError):
@@ -236,6 +254,8 @@ def _check_size(
             _fail(contract, "неверный результат на одном из размеров входа")
         if contract.result_data is None and not _holds_modules(func, args, kwargs):
             _check_result_graph(contract, seen.result, expected)
+    if contract.returns_logits:
+        _check_logits(contract, seen.result)
     if contract.effect is not None:
         mine_args, mine_kwargs = saved.again()
         contract.effect(*mine_args, **mine_kwargs)
@@ -271,6 +291,8 @@ def _check_size(
         _check_modes(func, contract, saved, position)
     if contract.runs_in_eval:
         _check_runs_in_eval(func, contract, saved)
+    if contract.runs_in_train:
+        _check_runs_in_train(func, contract, saved)
     for position in contract.same_runs:
         _check_same_runs(func, contract, saved, position)
     if contract.param_grads:
@@ -446,8 +468,13 @@ def _check_dtype(func: Any, contract: Contract, saved: _SavedInputs, dtype: Any)
     if contract.reference is not None:
         args, kwargs = saved.again()
         expected = _data(contract, contract.reference(*_cast(args, dtype), **_cast(kwargs, dtype)))
-        loose = 1e-4 if str(dtype) in ("torch.float32", "torch.float16", "torch.bfloat16") else 0
-        if not same(result, expected, max(contract.rtol, loose), max(contract.atol, loose)):
+        if str(dtype) == "torch.float64":  # float64 kept means float64 precision kept
+            rtol, atol = min(contract.rtol, FLOAT64_TOL), min(contract.atol, FLOAT64_TOL)
+        elif str(dtype) in ("torch.float32", "torch.float16", "torch.bfloat16"):
+            rtol, atol = max(contract.rtol, 1e-4), max(contract.atol, 1e-4)
+        else:
+            rtol, atol = contract.rtol, contract.atol
+        if not same(result, expected, rtol, atol):
             _fail(contract, "неверный результат для другого типа входа")
 
 
@@ -624,6 +651,19 @@ _DTYPE_METHODS = {
 }
 
 
+def _check_logits(contract: Contract, result: Any) -> None:
+    import torch
+
+    out = _first_tensor(result).detach()
+    if out.numel() == 0 or out.shape[-1] < 2:
+        raise ValueError("logits are compared over a last axis of at least two classes")
+    sums = out.sum(dim=-1)
+    if bool(((out >= 0) & (out <= 1)).all()) and torch.allclose(
+        sums, torch.ones_like(sums), atol=1e-4
+    ):
+        _fail(contract, "модель должна возвращать логиты, а не вероятности (без softmax на выходе)")
+
+
 def _first_tensor(value: Any) -> Any:
     import torch
 
@@ -651,6 +691,16 @@ def _check_runs_in_eval(func: Any, contract: Contract, saved: _SavedInputs) -> N
     for position in contract.runs_in_eval:
         if True in trace.modes[position]:
             _fail(contract, "модель должна работать в режиме eval() (model.eval()) во время вызова")
+
+
+def _check_runs_in_train(func: Any, contract: Contract, saved: _SavedInputs) -> None:
+    args, kwargs = saved.again()
+    for position in contract.runs_in_train:
+        args[position].eval()
+    _, trace = traced_call(func, contract.runs_in_train, *args, **kwargs)
+    for position in contract.runs_in_train:
+        if trace.modes[position] and True not in trace.modes[position]:
+            _fail(contract, "модель нужно обучать в режиме train() (model.train() перед обучением)")
 
 
 def _check_same_runs(func: Any, contract: Contract, saved: _SavedInputs, position: int) -> None:

@@ -55,16 +55,28 @@ def softmax_detached_sum(x):
     return e / e.sum(dim=1, keepdim=True).detach()
 
 
+def softmax_computed_in_float32(x):  # the dtype kept, float64's precision not
+    return torch.softmax(x.float(), dim=1).to(x.dtype)
+
+
 @pytest.mark.parametrize(
     ("func", "message"),
     [
         (softmax_in_place, "не должна изменять"),
         (softmax_hard_coded, "неверный результат"),
         (softmax_float32, "тип результата"),
+        (softmax_computed_in_float32, "другого типа входа"),
         (softmax_detached_sum, "градиент по входу неверен"),
         (lambda x: torch.softmax(x, dim=1).detach(), "градиент не доходит"),
     ],
-    ids=["in-place", "size-hard-coded", "dtype-lost", "term-detached", "graph-cut"],
+    ids=[
+        "in-place",
+        "size-hard-coded",
+        "dtype-lost",
+        "precision-lost",
+        "term-detached",
+        "graph-cut",
+    ],
 )
 def test_each_rule_catches_its_kind_of_mistake(func, message):
     check_contract(softmax, SOFTMAX)
@@ -496,6 +508,7 @@ def test_the_mode_a_model_ran_in_is_seen_through_the_worker(tmp_path):
     # the very functions the in-process tests use, defined in the notebook
     functions = (decode, decode_forgetting_eval, decode_switching_grad_off, make_model, noise)
     functions += (noise_reseeding_global, decode_twice, pair, pair_detached)
+    functions += (fit, fit_forgetting_train, fit_reseeding)
     source = "import torch\n\n" + "\n\n".join(inspect.getsource(f) for f in functions)
     with worker_for(source, tmp_path) as namespace:
         contract = runs_in_eval(namespace["make_model"])
@@ -512,6 +525,13 @@ def test_the_mode_a_model_ran_in_is_seen_through_the_worker(tmp_path):
         check_contract(namespace["noise"], seeded)
         with pytest.raises(ContractBroken, match="своего torch.Generator"):
             check_contract(namespace["noise_reseeding_global"], seeded)
+        # a procedure's training mode and the global generator, seen in the worker
+        fitted = fitting(namespace["make_model"])
+        check_contract(namespace["fit"], fitted)
+        with pytest.raises(ContractBroken, match="режиме train"):
+            check_contract(namespace["fit_forgetting_train"], fitted)
+        with pytest.raises(ContractBroken, match="глобальный генератор"):
+            check_contract(namespace["fit_reseeding"], fitted)
         # layer runs are counted in the worker, the reference's calls through proxies too
         counted = replace(contract, reference=decode, same_runs=(0,))
         check_contract(namespace["decode"], counted)
@@ -632,3 +652,100 @@ def test_a_deterministic_function_draws_nothing_from_the_global_generator():
     check_contract(decode_reseeding, replace(contract, draws_nothing=False))  # results agree
     with pytest.raises(ContractBroken, match="глобальный генератор"):
         check_contract(decode_reseeding, contract)
+
+
+def fit(model, x, steps=3, seed=0):
+    """A seeded procedure: full steps of SGD in train mode, the order from its own generator."""
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    model.train()
+    for step in range(steps):  # one sample a step, in the seeded order
+        optimizer.zero_grad()
+        model(x[order[step % len(x)]][None]).pow(2).mean().backward()
+        optimizer.step()
+    return model.eval()
+
+
+def fit_forgetting_train(model, x, steps=3, seed=0):  # the same weights: no dropout, no norm
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for step in range(steps):  # one sample a step, in the seeded order
+        optimizer.zero_grad()
+        model(x[order[step % len(x)]][None]).pow(2).mean().backward()
+        optimizer.step()
+    return model.eval()
+
+
+def fit_reseeding(model, x, steps=3, seed=0):
+    torch.manual_seed(seed)  # "for reproducibility": the caller's generator is reset
+    return fit(model, x, steps, seed=seed)
+
+
+def fitting(make_model):
+    def trusted(model, x, steps=3, seed=0):
+        twin = torch.nn.Sequential(torch.nn.Linear(3, 2))
+        twin.load_state_dict(model.state_dict())
+        return fit(twin, x, steps, seed)
+
+    return Contract(
+        name="fit",
+        inputs=lambda gen, n, seed: (
+            (
+                make_model(int(torch.randint(1000, (1,), generator=gen))).eval(),
+                torch.randn(n, 3, generator=gen),
+            ),
+            {"seed": seed},
+        ),
+        sizes=[(2, 1), (5, 4)],
+        reference=trusted,
+        result_data=lambda m: m.state_dict(),
+        requires_grad_inputs=False,
+        seed="seed",
+        pure=False,  # training the caller's model is the point
+        runs_in_train=(0,),
+        draws_nothing=True,  # a model without dropout: the seeded order is all the randomness
+    )
+
+
+def test_a_procedure_trains_its_model_in_train_mode_even_where_the_weights_would_agree():
+    contract = fitting(make_model)
+    check_contract(fit, contract)
+    check_contract(fit_forgetting_train, replace(contract, runs_in_train=()))  # weights agree
+    with pytest.raises(ContractBroken, match="режиме train"):
+        check_contract(fit_forgetting_train, contract)
+    # a copy trained and returned leaves the caller's model unrun: not judged by this rule
+    check_contract(
+        lambda model, x, steps=3, seed=0: fit(copy.deepcopy(model), x, steps, seed), contract
+    )
+
+
+def test_a_seeded_procedure_of_a_model_without_dropout_draws_nothing_from_the_global_generator():
+    contract = fitting(make_model)
+    check_contract(fit_reseeding, replace(contract, draws_nothing=False))  # the weights agree
+    with pytest.raises(ContractBroken, match="глобальный генератор"):
+        check_contract(fit_reseeding, contract)
+
+
+class Scorer(torch.nn.Module):
+    def __init__(self, probabilities=False):
+        super().__init__()
+        self.lin, self.probabilities = torch.nn.Linear(3, 4), probabilities
+
+    def forward(self, x):
+        out = self.lin(x)
+        return torch.softmax(out, dim=-1) if self.probabilities else out
+
+
+def test_a_model_returns_logits_not_probabilities():
+    contract = Contract(
+        name="Scorer",
+        inputs=lambda gen, n: ((torch.randn(n, 3, generator=gen),), {}),
+        sizes=[(1,), (5,)],
+        reference=lambda x: (x.shape[0], 4),
+        result_data=lambda v: tuple(v.shape) if hasattr(v, "shape") else tuple(v),
+        returns_logits=True,
+    )
+    check_contract(Scorer().eval(), contract)
+    check_contract(Scorer(probabilities=True).eval(), replace(contract, returns_logits=False))
+    with pytest.raises(ContractBroken, match="логиты, а не вероятности"):
+        check_contract(Scorer(probabilities=True).eval(), contract)

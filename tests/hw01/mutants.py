@@ -218,6 +218,10 @@ NEW = [
       [("manual_seed(seed)", "manual_seed(0)")], "the seed argument changes nothing"),
     m("train_mode_never_set", "q8", "mode", "train_model",
       [("        model.train()\n", "")], "model.train() never called (a model handed over in eval mode stays there)"),
+    m("train_model_reseeds_global_rng", "q8", "loop", "train_model",
+      [("    gen = torch.Generator().manual_seed(seed)\n",
+        "    torch.manual_seed(seed)\n    gen = torch.Generator().manual_seed(seed)\n")],
+      "torch.manual_seed(seed) inside the loop: the caller's global generator is reset"),
     # q9: digits classifier
     m("digits_softmax_outputs", "q9", "outcome", "DigitsClassifier",
       [("return self.net(x)", "return torch.softmax(self.net(x), dim=1)")],

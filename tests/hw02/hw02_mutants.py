@@ -295,6 +295,19 @@ MUTANTS_ABC = [
     ),
     # q5: the trained U-Net (cells re-run: the model is trained again)
     Mutant(
+        "seg_reseeds_global_rng",
+        "torch.manual_seed(seed) inside train_segmentation: the caller's generator is reset",
+        "q5",
+        {
+            "train_segmentation": (
+                (
+                    "    optimizer = torch.optim.Adam(model.parameters(), lr=lr)",
+                    "    torch.manual_seed(seed)\n    optimizer = torch.optim.Adam(model.parameters(), lr=lr)",
+                ),
+            )
+        },  # fmt: skip
+    ),
+    Mutant(
         "seg_one_epoch",
         "the U-Net trained for one epoch only",
         "q5",
@@ -578,6 +591,12 @@ MUTANTS_D = [
                 ),
             )
         },  # fmt: skip
+    ),
+    Mutant(
+        "distill_student_left_in_its_mode",
+        "student.train() never called: a student handed over in eval mode learns in eval mode",
+        "q9",
+        {"distill": (("    student.train()\n", ""),)},
     ),
     Mutant(
         "kd_student_from_labels_only",

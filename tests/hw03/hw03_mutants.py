@@ -117,6 +117,10 @@ MUTANTS = [
     # ---- q6 tagger
     m("tagger_probabilities_in_eval", "returns softmax probabilities in eval mode (the argmax is the same)",
       "q6", "NerTagger", ("        return self.out(out)\n", "        out = self.out(out)\n        return out if self.training else out.softmax(dim=-1)\n")),
+    m("tagger_packs_by_nonzero_ids", "packing lengths counted from word ids that are not 0: the mask is ignored",
+      "q6", "NerTagger", ("lengths = mask.sum(dim=1)", "lengths = (word_ids != 0).sum(dim=1)")),
+    m("tagger_chars_cut_to_last_columns", "keeps the last 8 character columns of left-aligned words",
+      "q6", "NerTagger", ("B, T, C = char_ids.shape", "char_ids = char_ids[:, :, -8:]\n        B, T, C = char_ids.shape")),
     m("tagger_not_trained", "never runs the training epochs",
       "q6", "train_tagger", ("for _ in range(n_epochs):", "for _ in range(0):"), rerun=TAGGER_TRAINING),
     m("tagger_trained_on_a_sliver", "trains on one thirtieth of the sentences",
@@ -147,6 +151,9 @@ MUTANTS = [
       "q7", "attention", (".squeeze(2)\n", ".squeeze(2) / math.sqrt(query.shape[1])\n")),
     m("attention_mask_as_zero_score", "multiplies scores by the mask (score 0, not -inf)",
       "q7", "attention", ('scores.masked_fill(~mask, float("-inf"))', "scores * mask")),
+    m("attention_weights_in_float32", "computes the weights in float32 and casts them back (float64 loses its precision)",
+      "q7", "attention", ("torch.softmax(scores, dim=1)", "torch.softmax(scores.float(), dim=1).to(scores.dtype)"),
+      downstream=("q8",)),  # Seq2Seq attends with it: its float64 gradients lose precision
     # ---- q8 seq2seq model and loss
     m("seq2seq_fixed_emb_dim", "sizes its embeddings 64 whatever emb_dim says",
       "q8", "Seq2Seq", ("emb_dim=64, hidden=128):\n        super().__init__()\n", "emb_dim=64, hidden=128):\n        super().__init__()\n        emb_dim = 64\n")),
@@ -161,6 +168,8 @@ MUTANTS = [
       "q8", "seq2seq_loss", ("ignore_index=pad_id", 'ignore_index=pad_id, reduction="sum"')),
     m("encoder_mask_all_true", "returns a mask that lets attention see the padding",
       "q8", "Seq2Seq", ("return enc_out, src != 0, h", "return enc_out, torch.ones_like(src, dtype=torch.bool), h")),
+    m("decode_step_returns_probabilities", "decode_step returns softmax probabilities, not logits (the argmax is the same)",
+      "q8", "Seq2Seq", ("return self.out(torch.cat([h, context], dim=1)), h", "return self.out(torch.cat([h, context], dim=1)).softmax(dim=1), h")),
     m("no_teacher_forcing", "feeds the model's own predictions in forward",
       "q8", "Seq2Seq",
       ("self.decode_step(tgt_in[:, t], h, enc_out, mask)",
