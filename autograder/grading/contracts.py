@@ -78,6 +78,11 @@ hidden input or an expected value. Rules:
 - `same_runs`: positions of module arguments whose layers must run as many times as in
   the reference on the same inputs — a procedure the task prescribes step by step (one
   `encode` per batch, a decoder step per token until every row ended, no step after);
+- `follows`: positions/names of arguments the result follows from call to call: for each
+  pair of consecutive sizes, a call on the first size's inputs, then on the same inputs
+  with that one argument taken from the next size's, gives the reference's result on the
+  mix (a result remembered from an earlier call under a key without that argument — the
+  same tokens under another vocabulary — shows); a mix the reference refuses is skipped;
 - `defaults` (on for a function with a reference, off for procedures — a `seed` or a
   `result_data`): on the last size, each keyword argument the inputs give is left out in
   turn, and the result must still be the reference's without it — the student's default is
@@ -135,6 +140,7 @@ class Contract:
     result_data: Callable[[Any], Any] | None = (
         None  # what of a result is compared (a model's state_dict)
     )
+    follows: tuple[int | str, ...] = ()  # arguments a result follows from call to call
     rtol: float = 1e-5
     atol: float = 1e-6
     generator_seed: int = 0
@@ -161,6 +167,8 @@ def check_contract(func: Any, contract: Contract) -> None:
     learned: set[int] = set()  # parameters a size gave a gradient (param_grads)
     for size in contract.sizes:
         _check_size(func, contract, gen, tuple(size), learned)
+    if contract.follows:
+        _check_follows(func, contract, gen)
     procedure = contract.seed is not None or contract.result_data is not None
     if contract.defaults and contract.reference is not None and not procedure:
         _check_defaults(func, contract, gen, tuple(contract.sizes[-1]))
@@ -701,6 +709,47 @@ def _check_runs_in_train(func: Any, contract: Contract, saved: _SavedInputs) -> 
     for position in contract.runs_in_train:
         if trace.modes[position] and True not in trace.modes[position]:
             _fail(contract, "модель нужно обучать в режиме train() (model.train() перед обучением)")
+
+
+def _check_follows(func: Any, contract: Contract, gen: Any) -> None:
+    if contract.reference is None:
+        raise ValueError("the follows rule needs the reference")
+    states = []
+    for size in contract.sizes:
+        states.append((gen.get_state(), tuple(size)))
+        contract.inputs(gen, *size)
+    for (first, size), (second, next_size) in zip(states, states[1:], strict=False):
+        for key in contract.follows:
+
+            def mix(first=first, size=size, second=second, next_size=next_size, key=key):
+                args, kwargs = _SavedInputs(contract, gen, first, size).again()
+                other, other_kwargs = _SavedInputs(contract, gen, second, next_size).again()
+                args = list(args)
+                if isinstance(key, int):
+                    args[key] = other[key]
+                elif key in kwargs and key in other_kwargs:
+                    kwargs[key] = other_kwargs[key]
+                else:
+                    return None
+                return tuple(args), kwargs
+
+            if mix() is None:
+                continue
+            try:
+                ref_args, ref_kwargs = mix()
+                expected = contract.reference(*ref_args, **ref_kwargs)
+            except Exception:  # a mix the task does not allow (a vocabulary without <bos>)
+                continue
+            args, kwargs = _SavedInputs(contract, gen, first, size).again()
+            func(*args, **kwargs)  # what a cache would keep
+            mixed_args, mixed_kwargs = mix()
+            if not same(
+                _data(contract, func(*mixed_args, **mixed_kwargs)),
+                _data(contract, expected),
+                contract.rtol,
+                contract.atol,
+            ):
+                _fail(contract, "результат должен зависеть от всех аргументов вызова (кэш?)")
 
 
 def _check_same_runs(func: Any, contract: Contract, saved: _SavedInputs, position: int) -> None:

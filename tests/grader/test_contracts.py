@@ -749,3 +749,38 @@ def test_a_model_returns_logits_not_probabilities():
     check_contract(Scorer(probabilities=True).eval(), replace(contract, returns_logits=False))
     with pytest.raises(ContractBroken, match="логиты, а не вероятности"):
         check_contract(Scorer(probabilities=True).eval(), contract)
+
+
+def lookup(tokens, vocab):
+    return [vocab.get(t, vocab["<unk>"]) for t in tokens]
+
+
+_REMEMBERED: dict = {}
+
+
+def lookup_remembered(tokens, vocab):  # "faster": remembers the ids of a text it has seen
+    key = tuple(tokens)
+    if key not in _REMEMBERED:
+        _REMEMBERED[key] = lookup(tokens, vocab)
+    return _REMEMBERED[key]
+
+
+def test_a_result_follows_every_argument_from_call_to_call():
+    def tokens_and_vocab(gen, n, shift):
+        order = ["<unk>", "кот", "дом", "лес"]
+        vocab = {t: i for i, t in enumerate(order[shift:] + order[:shift])}
+        return ([order[int(i)] for i in torch.randint(0, 4, (n,), generator=gen)], vocab), {}
+
+    contract = Contract(
+        name="lookup",
+        inputs=tokens_and_vocab,
+        sizes=[(3, 0), (3, 1), (5, 2)],
+        reference=lookup,
+        follows=(1,),
+    )
+    check_contract(lookup, contract)
+    _REMEMBERED.clear()
+    check_contract(lookup_remembered, replace(contract, follows=()))  # every size alone agrees
+    _REMEMBERED.clear()
+    with pytest.raises(ContractBroken, match="от всех аргументов"):
+        check_contract(lookup_remembered, contract)

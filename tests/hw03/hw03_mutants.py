@@ -135,6 +135,8 @@ MUTANTS = [
     m("tagger_word_dropout_in_place", "word dropout in train mode written into the caller's word ids",
       "q6", "NerTagger",
       ("B, T, C = char_ids.shape\n", "B, T, C = char_ids.shape\n        if self.training:\n            word_ids.masked_fill_((torch.rand(word_ids.shape) < 0.1) & mask, 1)\n")),
+    m("tagger_zeroes_callers_padding", "writes <pad> into the caller's word ids where the mask is False",
+      "q6", "NerTagger", ("        B, T, C = char_ids.shape\n", "        word_ids.masked_fill_(~mask, 0)\n        B, T, C = char_ids.shape\n")),
     # ---- q7 attention
     m("attention_mask_as_prefix", "rebuilds the mask as a prefix of its number of True positions",
       "q7", "attention", ("scores.masked_fill(~mask,", "scores.masked_fill(torch.arange(mask.shape[1])[None, :] >= mask.sum(1, keepdim=True),")),
@@ -170,6 +172,8 @@ MUTANTS = [
       "q8", "Seq2Seq", ("return enc_out, src != 0, h", "return enc_out, torch.ones_like(src, dtype=torch.bool), h")),
     m("decode_step_returns_probabilities", "decode_step returns softmax probabilities, not logits (the argmax is the same)",
       "q8", "Seq2Seq", ("return self.out(torch.cat([h, context], dim=1)), h", "return self.out(torch.cat([h, context], dim=1)).softmax(dim=1), h")),
+    m("seq2seq_stops_at_padding_column", "teacher forcing stops at the first all-<pad> column: fewer steps come back",
+      "q8", "Seq2Seq", ("        for t in range(tgt_in.shape[1]):\n", "        for t in range(tgt_in.shape[1]):\n            if (tgt_in[:, t] == 0).all():\n                break\n")),
     m("no_teacher_forcing", "feeds the model's own predictions in forward",
       "q8", "Seq2Seq",
       ("self.decode_step(tgt_in[:, t], h, enc_out, mask)",
