@@ -9,6 +9,8 @@ writes into OUT_DIR
   cells.json          the same cells, for check.py
   FORMAT.md           how to write a mutant, the questions and the kinds of mistakes
   check.py            `python check.py mutants.py`: every mutant applies and compiles
+  ALREADY_WRITTEN.md  the mistakes of the homework's earlier rounds (tests/hwNN/blind/), which
+                      a new writer must not repeat
 
 A batch is graded by tests/mutation/blind_grade.py against the hidden tests (issue #26).
 """
@@ -140,6 +142,17 @@ def questions_of(hw: str) -> list[str]:
     return sorted((p.stem for p in tests.glob("q*.py")), key=lambda q: int(q[1:]))
 
 
+def already_written(hw: str) -> str:
+    """Every mistake of the homework's earlier blind rounds, one line each."""
+    from mutation.blind_grade import load_batch
+
+    rounds = sorted((HERE.parent / hw / "blind").glob("round*.py"), key=lambda p: int(p.stem[5:]))
+    lines = ["# Mistakes already written in earlier rounds (do not repeat these; find others)", ""]
+    for path in rounds:
+        lines += [f"- {m.question} `{m.name}`: {m.description}" for m in load_batch(path)]
+    return "\n".join(lines) + "\n"
+
+
 def write_kit(hw: str, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     cells = reference_cells(hw)
@@ -164,6 +177,7 @@ def write_kit(hw: str, out: Path) -> None:
     (out / "check.py").write_text(
         CHECK.format(tests=str(HERE.parent), workdir=str(work)), encoding="utf-8"
     )
+    (out / "ALREADY_WRITTEN.md").write_text(already_written(hw), encoding="utf-8")
 
 
 if __name__ == "__main__":
