@@ -163,6 +163,15 @@ def check_contract(func: Any, contract: Contract) -> None:
 
     if len(contract.sizes) < 2:
         raise ValueError("a contract varies sizes: give at least two")
+    traced = contract.draws_nothing or contract.runs_in_eval or contract.runs_in_train
+    if traced and _wraps_proxies(func, contract):
+        # what such a rule records is seen where `func` runs: for a trusted wrapper around
+        # the notebook's objects that is the grading process, whose global generator other
+        # gradings share, not the worker where the student's code runs
+        raise ValueError(
+            f"{contract.name}: draws_nothing/runs_in_eval/runs_in_train judge the notebook's "
+            "function itself; check the contract on it, not on a wrapper"
+        )
     gen = torch.Generator().manual_seed(contract.generator_seed)
     learned: set[int] = set()  # parameters a size gave a gradient (param_grads)
     for size in contract.sizes:
@@ -709,6 +718,20 @@ def _check_runs_in_train(func: Any, contract: Contract, saved: _SavedInputs) -> 
     for position in contract.runs_in_train:
         if trace.modes[position] and True not in trace.modes[position]:
             _fail(contract, "модель нужно обучать в режиме train() (model.train() перед обучением)")
+
+
+def _wraps_proxies(func: Any, contract: Contract) -> bool:
+    """`func` is a trusted callable whose arguments hold proxies (a wrapper in the test)."""
+    if hasattr(type(func), "__traced_call__"):
+        return False
+    args, kwargs = contract.inputs(_fresh_generator(contract), *contract.sizes[0])
+    return any(hasattr(type(v), "__traced_call__") for v in (*args, *kwargs.values()))
+
+
+def _fresh_generator(contract: Contract) -> Any:
+    import torch
+
+    return torch.Generator().manual_seed(contract.generator_seed)
 
 
 def _check_follows(func: Any, contract: Contract, gen: Any) -> None:

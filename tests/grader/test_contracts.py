@@ -532,6 +532,10 @@ def test_the_mode_a_model_ran_in_is_seen_through_the_worker(tmp_path):
             check_contract(namespace["fit_forgetting_train"], fitted)
         with pytest.raises(ContractBroken, match="глобальный генератор"):
             check_contract(namespace["fit_reseeding"], fitted)
+        # a trusted wrapper would be traced in the grading process, whose global generator
+        # other gradings share: refused, not judged there
+        with pytest.raises(ValueError, match="not on a wrapper"):
+            check_contract(lambda *a, **k: namespace["fit"](*a, **k), fitted)
         # layer runs are counted in the worker, the reference's calls through proxies too
         counted = replace(contract, reference=decode, same_runs=(0,))
         check_contract(namespace["decode"], counted)
