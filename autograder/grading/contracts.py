@@ -163,15 +163,6 @@ def check_contract(func: Any, contract: Contract) -> None:
 
     if len(contract.sizes) < 2:
         raise ValueError("a contract varies sizes: give at least two")
-    traced = contract.draws_nothing or contract.runs_in_eval or contract.runs_in_train
-    if traced and _wraps_proxies(func, contract):
-        # what such a rule records is seen where `func` runs: for a trusted wrapper around
-        # the notebook's objects that is the grading process, whose global generator other
-        # gradings share, not the worker where the student's code runs
-        raise ValueError(
-            f"{contract.name}: draws_nothing/runs_in_eval/runs_in_train judge the notebook's "
-            "function itself; check the contract on it, not on a wrapper"
-        )
     gen = torch.Generator().manual_seed(contract.generator_seed)
     learned: set[int] = set()  # parameters a size gave a gradient (param_grads)
     for size in contract.sizes:
@@ -239,6 +230,15 @@ def _check_size(
 ) -> None:
     saved = _SavedInputs(contract, gen, gen.get_state(), size)
     args, kwargs = contract.inputs(gen, *size)
+    traced = contract.draws_nothing or contract.runs_in_eval or contract.runs_in_train
+    if traced and _wraps_proxies(func, args, kwargs):
+        # what such a rule records is seen where `func` runs: for a trusted wrapper around
+        # the notebook's objects that is the grading process, whose global generator other
+        # gradings share, not the worker where the student's code runs
+        raise ValueError(
+            f"{contract.name}: draws_nothing/runs_in_eval/runs_in_train judge the notebook's "
+            "function itself; check the contract on it, not on a wrapper"
+        )
 
     # results, and what the call does to its arguments (on copies), to torch's gradient
     # mode and, for a module, to its own mode
@@ -307,9 +307,9 @@ def _check_size(
     for position in contract.modules:
         _check_modes(func, contract, saved, position)
     if contract.runs_in_eval:
-        _check_runs_in_eval(func, contract, saved)
+        _check_run_mode(func, contract, saved, contract.runs_in_eval, training=False)
     if contract.runs_in_train:
-        _check_runs_in_train(func, contract, saved)
+        _check_run_mode(func, contract, saved, contract.runs_in_train, training=True)
     for position in contract.same_runs:
         _check_same_runs(func, contract, saved, position)
     if contract.param_grads:
@@ -700,38 +700,29 @@ def _check_modes(func: Any, contract: Contract, saved: _SavedInputs, position: i
             _fail(contract, "режим модели (train/eval) после вызова должен остаться прежним")
 
 
-def _check_runs_in_eval(func: Any, contract: Contract, saved: _SavedInputs) -> None:
+def _check_run_mode(
+    func: Any, contract: Contract, saved: _SavedInputs, positions: tuple[int, ...], training: bool
+) -> None:
+    """The models at `positions`, handed over in the other mode, run in `training` mode during
+    the call: every layer that runs, for eval; some run, for train (a copy the function runs
+    instead is its own business)."""
     args, kwargs = saved.again()
-    for position in contract.runs_in_eval:
-        args[position].train()
-    _, trace = traced_call(func, contract.runs_in_eval, *args, **kwargs)
-    for position in contract.runs_in_eval:
-        if True in trace.modes[position]:
+    for position in positions:
+        args[position].train(not training)
+    _, trace = traced_call(func, positions, *args, **kwargs)
+    for position in positions:
+        seen = trace.modes[position]
+        if not training and True in seen:
             _fail(contract, "модель должна работать в режиме eval() (model.eval()) во время вызова")
-
-
-def _check_runs_in_train(func: Any, contract: Contract, saved: _SavedInputs) -> None:
-    args, kwargs = saved.again()
-    for position in contract.runs_in_train:
-        args[position].eval()
-    _, trace = traced_call(func, contract.runs_in_train, *args, **kwargs)
-    for position in contract.runs_in_train:
-        if trace.modes[position] and True not in trace.modes[position]:
+        if training and seen and True not in seen:
             _fail(contract, "модель нужно обучать в режиме train() (model.train() перед обучением)")
 
 
-def _wraps_proxies(func: Any, contract: Contract) -> bool:
+def _wraps_proxies(func: Any, args: tuple, kwargs: dict) -> bool:
     """`func` is a trusted callable whose arguments hold proxies (a wrapper in the test)."""
     if hasattr(type(func), "__traced_call__"):
         return False
-    args, kwargs = contract.inputs(_fresh_generator(contract), *contract.sizes[0])
     return any(hasattr(type(v), "__traced_call__") for v in (*args, *kwargs.values()))
-
-
-def _fresh_generator(contract: Contract) -> Any:
-    import torch
-
-    return torch.Generator().manual_seed(contract.generator_seed)
 
 
 def _check_follows(func: Any, contract: Contract, gen: Any) -> None:
