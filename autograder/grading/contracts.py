@@ -20,7 +20,10 @@ hidden input or an expected value. Rules:
 
 - results equal `reference`'s on every size (within `rtol`/`atol`; nested tuples, lists and
   dicts of tensors, arrays and numbers);
-- `pure`: no argument changes (values, shape, requires_grad, .grad), or, with `effect`, the
+- `pure`: no argument changes (values, shape, requires_grad, .grad; a model handed over
+  keeps its weights, buffers, their requires_grad and .grad: `model.requires_grad_(False)`
+  «for inference» or a `backward()` on the caller's model shows; the models a procedure
+  trains, at the positions `trains` or `runs_in_train` names, excepted), or, with `effect`, the
   arguments end exactly as `effect` leaves its own copies (an in-place function); a module
   called leaves its own train/eval mode as it was; every call leaves torch's gradient mode
   on (`torch.set_grad_enabled(False)` for `with torch.no_grad()` shows);
@@ -128,6 +131,7 @@ class Contract:
     result_training: bool | None = None
     runs_in_eval: tuple[int, ...] = ()
     runs_in_train: tuple[int, ...] = ()  # module arguments a procedure trains in train mode
+    trains: tuple[int, ...] = ()  # module arguments the call changes by design (trains)
     draws_nothing: bool = False  # the call leaves torch's global generator as it found it
     returns_logits: bool = False  # the result holds logits, not probabilities
     same_runs: tuple[int, ...] = ()  # module arguments whose layers run as often as the reference's
@@ -244,12 +248,23 @@ def _check_size(
     # mode and, for a module, to its own mode
     mode = bool(func.training) if _is_module(func) else None
     mine_args, mine_kwargs = copy_data(args), copy_data(kwargs)
-    result, trace = traced_call(func, (), *mine_args, **mine_kwargs)
+    held = ()  # models handed over and not trained: the call must leave them as they were
+    if contract.pure and contract.effect is None:
+        held = tuple(
+            i
+            for i, a in enumerate(mine_args)
+            if _is_module(a) and i not in (*contract.runs_in_train, *contract.trains)
+        )
+    result, trace = traced_call(func, held, *mine_args, **mine_kwargs)
     seen = Observed(result, mine_args, mine_kwargs)
     if mode is not None and bool(func.training) is not mode:
         _fail(contract, "вызов модели не должен менять её режим train()/eval()")
     if not trace.grad_enabled:
         _fail(contract, "функция не должна выключать градиенты глобально (with torch.no_grad())")
+    if not all(trace.kept.values()):
+        _fail(
+            contract, "функция не должна менять переданную ей модель (веса, requires_grad, .grad)"
+        )
     if contract.seed is not None and not trace.rng_kept and not _holds_modules(func, args, kwargs):
         _fail(
             contract,

@@ -24,9 +24,10 @@ value)` pairs, so the caller's arguments end as a plain Python call would leave 
 cotangent from the result (`backward_from`: a tuple of cotangents, one per element of a
 tuple result) before comparing (the arguments' .grad show where the graph reaches);
 with `"trace": [positions]` the call starts from gradients enabled and the tuple gains a
-fourth item, `(grad_enabled, rng_kept, ((position, flags), ...))`: the gradient mode the call
-left, whether torch's global generator is where the call found it, and the train/eval flags
-the layers of each of those module arguments ran in (`tracing.py`).
+fourth item, `(grad_enabled, rng_kept, ((position, flags, kept), ...))`: the gradient mode
+the call left, whether torch's global generator is where the call found it, the train/eval
+flags the layers of each of those module arguments ran in, and whether the call left that
+module's parameters and buffers as it found them (`tracing.py`).
 
 No pickle, marshal or eval in either direction. The decoder rebuilds exact built-in,
 numpy and torch base types, so a subclass in the worker cannot reach the trusted side,

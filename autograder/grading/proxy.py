@@ -346,7 +346,8 @@ class Proxy:
         # "sync": the worker replies (result, changed args, changed kwargs), the data
         # arguments the call changed as it left them, each (position or name, value);
         # "vjp": it also backpropagates the cotangent from the result before comparing;
-        # "trace": it also replies (gradient mode after, the modes those arguments' layers ran in)
+        # "trace": it also replies (gradient mode after, whether the global generator moved,
+        # per position the modes those arguments' layers ran in and whether they were kept)
         fields: dict[str, Any] = {"sync": True}
         if trace is not None:
             fields["trace"] = list(trace)
@@ -537,11 +538,20 @@ def _trace_reply(reply: Any, positions: tuple[int, ...]) -> Trace:
     grad_enabled, rng_kept, flags = reply
     if not (
         type(flags) is tuple
-        and [pair[0] for pair in flags if _pair(pair, int)] == list(positions)
-        and all(type(f) is tuple and all(type(b) is bool for b in f) for _, f in flags)
+        and all(type(row) is tuple and len(row) == 3 for row in flags)
+        and [row[0] for row in flags if type(row[0]) is int] == list(positions)
+        and all(
+            type(f) is tuple and all(type(b) is bool for b in f) and type(kept) is bool
+            for _, f, kept in flags
+        )
     ):
         raise TypeError("the worker sent back a malformed trace")
-    return Trace({i: set(f) for i, f in flags}, grad_enabled, rng_kept)
+    return Trace(
+        {i: set(f) for i, f, _ in flags},
+        grad_enabled,
+        rng_kept,
+        {i: kept for i, _, kept in flags},
+    )
 
 
 def _pair(item: Any, key_type: type) -> bool:

@@ -370,8 +370,8 @@ class ObjectServer:
             before_args = [fingerprint(a) for a in args]
             before_kwargs = {k: fingerprint(v) for k, v in kwargs.items()}
             # "trace": the call runs from gradients enabled, and the reply says whether it left
-            # them so and which train/eval flags the layers of the module arguments at these
-            # positions ran in (tracing.py)
+            # them so, which train/eval flags the layers of the module arguments at these
+            # positions ran in and whether it left those modules as it found them (tracing.py)
             positions = message.get("trace")
             traced = positions is not None
             positions = positions if traced else []
@@ -397,7 +397,7 @@ class ObjectServer:
                 (k, v) for k, v in kwargs.items() if fingerprint(v) != before_kwargs[k]
             )
             if traced:
-                flags = tuple((i, tuple(sorted(trace.modes[i]))) for i in positions)
+                flags = tuple((i, tuple(sorted(trace.modes[i])), trace.kept[i]) for i in positions)
                 return self.value_reply(
                     (
                         result,

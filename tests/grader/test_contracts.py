@@ -504,11 +504,34 @@ def test_a_model_runs_in_eval_mode_even_where_its_results_would_agree():
     check_contract(lambda model, x: decode(copy.deepcopy(model), x), contract)
 
 
+def decode_freezing(model, x):  # «for inference»: the caller's model stops learning
+    model.requires_grad_(False)
+    return decode(model, x)
+
+
+def decode_backpropagating(model, x):  # a loss looked at: .grad left on the caller's model
+    out = model(x)
+    out.sum().backward()
+    return out.detach()
+
+
+def test_a_pure_function_leaves_the_model_it_is_handed_as_it_was():
+    contract = replace(
+        runs_in_eval(make_model), pure=True, runs_in_eval=(), requires_grad_inputs=False
+    )
+    check_contract(decode, contract)
+    for wrong in (decode_freezing, decode_backpropagating):
+        check_contract(wrong, replace(contract, pure=False))  # the results agree
+        with pytest.raises(ContractBroken, match="переданную ей модель"):
+            check_contract(wrong, contract)
+
+
 def test_the_mode_a_model_ran_in_is_seen_through_the_worker(tmp_path):
     # the very functions the in-process tests use, defined in the notebook
     functions = (decode, decode_forgetting_eval, decode_switching_grad_off, make_model, noise)
     functions += (noise_reseeding_global, decode_twice, pair, pair_detached)
     functions += (fit, fit_forgetting_train, fit_reseeding)
+    functions += (decode_freezing, decode_backpropagating)
     source = "import torch\n\n" + "\n\n".join(inspect.getsource(f) for f in functions)
     with worker_for(source, tmp_path) as namespace:
         contract = runs_in_eval(namespace["make_model"])
@@ -519,6 +542,14 @@ def test_the_mode_a_model_ran_in_is_seen_through_the_worker(tmp_path):
             check_contract(
                 namespace["decode_switching_grad_off"], replace(contract, reference=None)
             )
+        # what the call did to the model it was handed, seen in the worker
+        kept = replace(
+            contract, reference=None, pure=True, runs_in_eval=(), requires_grad_inputs=False
+        )
+        check_contract(namespace["decode"], kept)
+        for wrong in ("decode_freezing", "decode_backpropagating"):
+            with pytest.raises(ContractBroken, match="переданную ей модель"):
+                check_contract(namespace[wrong], kept)
         seeded = Contract(
             name="noise", inputs=lambda gen, n: ((n,), {"seed": 5}), sizes=[(2,), (7,)], seed="seed"
         )

@@ -193,13 +193,13 @@ def with_reported(
     which reads, directly or through functions and models, a name the mutant changed: in the
     student's notebook that number is computed with the mistaken code, and the tests compare
     it with the notebook's functions on the data the task names. Appended after the plan's
-    cells (they are the notebook's last cells of their part); a cell the plan already holds,
-    edited or not, stays as it is."""
+    cells (they are the notebook's last cells of their part); a cell the plan already holds
+    (`answer_cells`), edited or not, stays as it is: an edit may well remove the snippet."""
     sources, answer, changed = list(plan.sources), list(plan.answer_cells), set(plan.changed)
     for snippet in reported:
-        if any(snippet in s for s in sources if not is_definition_cell(s)):
-            continue
         index = next(i for i, c in enumerate(cells) if snippet in c)
+        if index in answer:
+            continue
         if reached_names(read_names(cells[index]), namespace) & changed:
             sources.append(cells[index])
             answer.append(index)

@@ -198,6 +198,8 @@ MUTANTS = [
       "q9", "greedy_decode", ("            if done.all():\n                break\n", "")),
     m("greedy_reseeds", "calls torch.manual_seed(0) «for reproducibility»: the caller's generator is reset",
       "q9", "greedy_decode", ("    model.eval()\n", "    torch.manual_seed(0)\n    model.eval()\n")),
+    m("greedy_freezes_model", "calls model.requires_grad_(False) «for inference»: the caller's model stops learning",
+      "q9", "greedy_decode", ("    model.eval()\n", "    model.eval()\n    model.requires_grad_(False)\n")),
     # ---- q10 corpus BLEU
     m("bleu_skips_orders_without_ngrams", "averages over the orders the hypotheses have n-grams of, instead of BLEU 0",
       "q10", "corpus_bleu",
@@ -224,4 +226,9 @@ MUTANTS = [
     m("translator_learning_rate_too_small", "trains with a learning rate a hundred times too small",
       "q11", "train_translator", ("torch.optim.Adam(model.parameters(), lr=lr)", "torch.optim.Adam(model.parameters(), lr=lr / 100)"),
       downstream=("q9",), rerun=TRANSLATOR_TRAINING),
+    # the reported cell itself edited (its snippet gone): the edit is what the tests see
+    m("translator_val_tail_dropped", "reports the metrics on the full batches of 64 only: the tail never translated",
+      "q11", "translator_val_exact",
+      ('_val_pred = translate([" ".join(src) for src, _ in translator_val])',
+       '_val_pred = [p for b in range(len(translator_val) // 64) for p in translate([" ".join(src) for src, _ in translator_val[64 * b : 64 * b + 64]])]')),
 ]  # fmt: skip
