@@ -170,6 +170,8 @@ MUTANTS = [
       "q8", "seq2seq_loss", ("ignore_index=pad_id", 'ignore_index=pad_id, reduction="sum"')),
     m("encoder_mask_all_true", "returns a mask that lets attention see the padding",
       "q8", "Seq2Seq", ("return enc_out, src != 0, h", "return enc_out, torch.ones_like(src, dtype=torch.bool), h")),
+    m("encoder_mask_hides_unk", "masks <unk> source words too (src > 1): unknown words hidden from attention",
+      "q8", "Seq2Seq", ("return enc_out, src != 0, h", "return enc_out, src > 1, h")),
     m("decode_step_returns_probabilities", "decode_step returns softmax probabilities, not logits (the argmax is the same)",
       "q8", "Seq2Seq", ("return self.out(torch.cat([h, context], dim=1)), h", "return self.out(torch.cat([h, context], dim=1)).softmax(dim=1), h")),
     m("seq2seq_stops_at_padding_column", "teacher forcing stops at the first all-<pad> column: fewer steps come back",
