@@ -200,6 +200,8 @@ MUTANTS = [
       "q9", "greedy_decode", ("            if done.all():\n                break\n", "")),
     m("greedy_reseeds", "calls torch.manual_seed(0) «for reproducibility»: the caller's generator is reset",
       "q9", "greedy_decode", ("    model.eval()\n", "    torch.manual_seed(0)\n    model.eval()\n")),
+    m("greedy_done_not_kept", "a row's end is forgotten at the next step (done = ... for done |= ...): it collects tokens again",
+      "q9", "greedy_decode", ("done |= y == eos_id", "done = y == eos_id")),
     m("greedy_freezes_model", "calls model.requires_grad_(False) «for inference»: the caller's model stops learning",
       "q9", "greedy_decode", ("    model.eval()\n", "    model.eval()\n    model.requires_grad_(False)\n")),
     # ---- q10 corpus BLEU
