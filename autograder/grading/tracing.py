@@ -10,8 +10,9 @@ whenever it runs. A function that calls `torch.set_grad_enabled(False)` instead 
 `with torch.no_grad()` returns the right numbers and breaks every later training step.
 A decoding function that calls `model.requires_grad_(False)` «for inference», or an
 evaluation that calls `loss.backward()`, returns the right numbers and changes the
-caller's model. Used on both sides of a grading: in the worker for a call a hidden test makes through a
-proxy (`proxy.traced_call`), and in-process by otter and the mutation harness.
+caller's model. Used on both sides of a grading: in the worker for a call a hidden test
+makes through a proxy (`proxy.traced_call`), and in-process by otter and the mutation
+harness.
 """
 
 from __future__ import annotations
@@ -87,14 +88,14 @@ def _state(module: Any) -> list[tuple[Any, ...]]:
 
 
 def _same_state(before: list[tuple[Any, ...]], after: list[tuple[Any, ...]]) -> bool:
-    def equal(a: Any, b: Any) -> bool:
+    def equal(a: Any, b: Any) -> bool:  # bit for bit, a NaN equal to a NaN
         if a is None or b is None:
-            return a is None and b is None
-        if a.shape != b.shape or a.dtype != b.dtype:
-            return False
-        if a.is_floating_point() or a.is_complex():
-            return bool(a.isnan().eq(b.isnan()).all() and a.nan_to_num().eq(b.nan_to_num()).all())
-        return bool(a.eq(b).all())
+            return a is b
+        return (
+            a.shape == b.shape
+            and a.dtype == b.dtype
+            and bool(((a == b) | (a != a) & (b != b)).all())
+        )
 
     return len(before) == len(after) and all(
         x[0] == y[0] and x[2] == y[2] and equal(x[1], y[1]) and equal(x[3], y[3])

@@ -29,6 +29,7 @@ from mutation.harness import (  # noqa: E402
     Mutant,
     execute,
     is_definition_cell,
+    mutated_answer_cells,
     mutated_cells,
     own_copy,
 )
@@ -107,23 +108,14 @@ class Homework:
         if self.hw == "hw03":
             # as hw03's own mutant tests: trained models take an edited class, and only the
             # questions whose tests reach a changed name are graded (the rest cannot change)
-            defined = _defines_any(self.cells, mutant.target)
-            changed = {mutant.target} if defined else set()
+            changed = {mutant.target} if _defines_any(self.cells, mutant.target) else set()
             for source in sources:
                 if not is_definition_cell(source):
                     changed |= self.harness.bound_names(source)
-            # the notebook's cells the mutant executes (edited or again), by index
-            answer = {
-                i
-                for i, cell in enumerate(self.cells)
-                if not is_definition_cell(cell)
-                and (
-                    any(s in cell for s in mutant.rerun) or (not defined and mutant.target in cell)
-                )
-            }
-            plan = self.harness.MutantPlan(
-                tuple(sources), tuple(sorted(answer)), frozenset(changed)
-            )
+            answer = mutated_answer_cells(
+                mutant, self.cells
+            )  # by index: an edit may drop a snippet
+            plan = self.harness.MutantPlan(tuple(sources), answer, frozenset(changed))
             plan = self.harness.with_reported(plan, self.cells, self.namespace, self.reported)
             run = self.harness.mutant_namespace(self.namespace, plan)
             reached = self.harness.affected_questions(self.inputs, self.namespace, plan.changed)

@@ -236,6 +236,16 @@ def cells_containing(cells: Sequence[str], snippet: str) -> list[int]:
 
 def mutated_cells(mutant: Mutant, cells: Sequence[str]) -> list[str]:
     """The cells to execute over the reference namespace to get the mutant's submission."""
+    return _mutation(mutant, cells)[0]
+
+
+def mutated_answer_cells(mutant: Mutant, cells: Sequence[str]) -> tuple[int, ...]:
+    """Notebook indices of the answer cells (not definition-only) that the mutant executes,
+    edited or again, in notebook order."""
+    return _mutation(mutant, cells)[1]
+
+
+def _mutation(mutant: Mutant, cells: Sequence[str]) -> tuple[list[str], tuple[int, ...]]:
     definitions = [i for i, source in enumerate(cells) if is_definition_cell(source)]
     defines_target = [i for i in definitions if _defines(cells[i], mutant.target)]
     rerun = []
@@ -251,12 +261,13 @@ def mutated_cells(mutant: Mutant, cells: Sequence[str]) -> list[str]:
         edited, _ = edit_definitions(cells[where], {mutant.target: mutant.edits})
         # every definition cell again, so that other functions pick up the mutated one
         head = [edited if i == where else cells[i] for i in definitions]
-        return head + [cells[i] for i in rerun]
+        return head + [cells[i] for i in rerun], tuple(sorted(rerun))
     answer = cells_containing(cells, mutant.target)
     if len(answer) != 1:
         raise KeyError(f"{mutant.name}: {mutant.target!r} names no definition and no single cell")
     edited = _replace_all(cells[answer[0]], mutant.edits, mutant.name)
-    return [edited] + [cells[i] for i in rerun if i != answer[0]]
+    again = [i for i in rerun if i != answer[0]]
+    return [edited] + [cells[i] for i in again], tuple(sorted({answer[0], *again}))
 
 
 def _defines(source: str, name: str) -> bool:
