@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
-import resource
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -30,42 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "hw03"))
 
 import hw03_harness as harness  # noqa: E402
+from homework_runtime import measure, report  # noqa: E402
 
-NOTEBOOK_BUDGET = 120.0  # s of CPU, the whole solution notebook on one core
-HIDDEN_BUDGET = 20.0  # s of CPU, all hidden test cases together
-MEMORY_BUDGET_MB = 1536.0  # peak memory of the worker
 SEEDS = range(5)
-
-
-def line(label: str, value: float, budget: float, unit: str = "s") -> str:
-    return f"{label:<44} {value:8.2f} {unit} / {budget:7.1f} {unit}  ({value / budget:5.1%})"
-
-
-def time_cells(cells: list[str]) -> tuple[dict, list[tuple[float, str]]]:
-    namespace: dict = {}
-    timings = []
-    for source in cells:
-        start = time.thread_time()
-        run = harness.execute([source], namespace)
-        timings.append((time.thread_time() - start, source.splitlines()[0][:60]))
-        if run.errors:
-            raise SystemExit(f"the solution notebook failed:\n{run.errors[0][1]}")
-    return namespace, timings
-
-
-def time_cases(tests_dir: Path, namespace: dict) -> list[tuple[str, bool, float, bool]]:
-    rows = []
-    for path in harness.question_files(tests_dir):
-        for case in ExceptionTestFile.from_file(str(path)).test_cases:
-            start = time.thread_time()
-            try:
-                case.body.call_func(namespace)
-                passed = True
-            except Exception:
-                passed = False
-            elapsed = time.thread_time() - start
-            rows.append((case.body.test_func.__name__, case.hidden, elapsed, passed))
-    return rows
 
 
 def unseen_numbers(count: int = 300) -> list[int]:
@@ -243,33 +208,12 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as tmp:
-        assigned = harness.assign(Path(tmp) / "dist")
-        cells = harness.code_cells(assigned.autograder_notebook)
-        namespace, cell_times = time_cells(cells)
-        cases = time_cases(assigned.autograder_tests, namespace)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        report(cell_times, cases, peak_mb)
+        namespace, tests_dir, cell_times, cases, peak_mb = measure("hw03", Path(tmp))
+        report("hw03", cell_times, cases, peak_mb)
         if args.thresholds:
             print("thresholds study (held-out data of the hidden tests)")
             for study in args.study or STUDIES:
-                STUDIES[study](namespace, assigned.autograder_tests)
-
-
-def report(cell_times, cases, peak_mb: float) -> None:
-    """Print the runtime budgets: notebook, hidden tests, memory."""
-    notebook = sum(t for t, _ in cell_times)
-    hidden = [c for c in cases if c[1]]
-    print("hw03 runtime (torch threads: 1; CPU time of this thread)")
-    print(line("solution notebook", notebook, NOTEBOOK_BUDGET))
-    for seconds, first_line in sorted(cell_times, reverse=True)[:5]:
-        print(f"    {seconds:6.2f} s  {first_line}")
-    print(line(f"hidden tests ({len(hidden)} cases)", sum(c[2] for c in hidden), HIDDEN_BUDGET))
-    for name, _, seconds, _ in sorted(hidden, key=lambda c: -c[2])[:5]:
-        print(f"    {seconds:6.2f} s  {name}")
-    print(line("peak memory (notebook + tests)", peak_mb, MEMORY_BUDGET_MB, "MB"))
-    failed = [c[0] for c in cases if not c[3]]
-    if failed:
-        print("FAILED test cases:", ", ".join(failed))
+                STUDIES[study](namespace, tests_dir)
 
 
 if __name__ == "__main__":

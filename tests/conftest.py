@@ -21,6 +21,8 @@ from autograder.course.config import Course, load_course
 from autograder.gradebook.database import Gradebook, resolve_url
 
 REPO = Path(__file__).resolve().parents[1]
+# the tests every homework shares are written there: pytest shows their failing values too
+pytest.register_assert_rewrite("mutation.suite")
 pytest_plugins = ["suite_cost"]  # the suite time per folder, at the end of every run
 
 # ---------------------------------------------------------------- parallel, and shared

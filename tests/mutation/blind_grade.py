@@ -25,14 +25,19 @@ import torch
 TESTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS))
 
+from mutation import plans  # noqa: E402
 from mutation.harness import (  # noqa: E402
     Mutant,
     execute,
     is_definition_cell,
-    mutated_answer_cells,
     mutated_cells,
     own_copy,
+    test_inputs,
 )
+
+# homeworks whose mutant tests reuse the reference's trained models and grade only the
+# questions a mutant reaches (tests/mutation/plans.py); the others re-run later answer cells
+REPLAYED = {"hw01", "hw02"}
 
 
 @dataclass
@@ -64,9 +69,13 @@ class Homework:
             import otter_harness as harness
 
             assigned = harness.assign(harness.MASTER, workdir / "dist")
-        else:
+        elif (TESTS / hw / f"{hw}_harness.py").exists():
             harness = __import__(f"{hw}_harness")
             assigned = harness.assign(workdir / "dist")
+        else:  # a homework that adds only its catalogue: the shared harness as it is
+            from mutation import harness
+
+            assigned = harness.assign(hw, workdir / "dist")
         self.harness, self.tests_dir = harness, assigned.autograder_tests
         self.cells = harness.code_cells(assigned.autograder_notebook)
         self.reference = execute(self.cells)
@@ -75,11 +84,10 @@ class Homework:
         if hw == "hw02":
             self.cases = harness.load_cases(self.tests_dir)
             self.base_results = {r.name: r for r in harness.grade(self.cases, self.namespace)}
-        if hw == "hw03":
-            from hw03_mutants import REPORTED
-
-            self.inputs = harness.test_inputs(self.tests_dir)
-            self.reported = REPORTED
+        if hw not in REPLAYED:
+            catalogue = __import__(f"{hw}_mutants")
+            self.inputs = test_inputs(self.tests_dir)
+            self.reported = getattr(catalogue, "REPORTED", ())
         lost = self.lost(self.grade_all(self.namespace))
         if lost:
             raise SystemExit(f"the reference loses points on {lost}")
@@ -104,23 +112,15 @@ class Homework:
         return lost
 
     def verdict(self, mutant: Mutant) -> Verdict:
-        sources = mutated_cells(mutant, self.cells)
-        if self.hw == "hw03":
-            # as hw03's own mutant tests: trained models take an edited class, and only the
-            # questions whose tests reach a changed name are graded (the rest cannot change)
-            changed = {mutant.target} if _defines_any(self.cells, mutant.target) else set()
-            for source in sources:
-                if not is_definition_cell(source):
-                    changed |= self.harness.bound_names(source)
-            answer = mutated_answer_cells(
-                mutant, self.cells
-            )  # by index: an edit may drop a snippet
-            plan = self.harness.MutantPlan(tuple(sources), answer, frozenset(changed))
-            plan = self.harness.with_reported(plan, self.cells, self.namespace, self.reported)
-            run = self.harness.mutant_namespace(self.namespace, plan)
-            reached = self.harness.affected_questions(self.inputs, self.namespace, plan.changed)
+        if self.hw not in REPLAYED:
+            # as the homework's own mutant tests: trained models take an edited class, and
+            # only the questions whose tests reach a changed name are graded
+            plan = plans.plan_for(mutant, self.cells, self.namespace, self.reported)
+            run = plans.mutant_namespace(self.namespace, plan)
+            reached = plans.affected_questions(self.inputs, self.namespace, plan.changed)
             results = self.grade_all(run.namespace, questions=reached)
         else:
+            sources = mutated_cells(mutant, self.cells)
             run = execute(self.downstream(mutant, sources), own_copy(self.namespace))
             results = self.grade_all(run.namespace)
         lost = self.lost(results)
@@ -152,10 +152,6 @@ class Homework:
                 again[next(i for i in computation if mutant.target in self.cells[i])] = source
         first = min(again)
         return definitions + [again.get(i, self.cells[i]) for i in computation if i >= first]
-
-
-def _defines_any(cells: list[str], name: str) -> bool:
-    return any(f"def {name}(" in c or f"class {name}(" in c or f"class {name}:" in c for c in cells)
 
 
 def _question_order(results: list) -> list[str]:

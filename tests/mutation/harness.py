@@ -59,7 +59,8 @@ class Mutant:
     `target` names a top-level function or class of a definition cell, or is a snippet that
     occurs in exactly one answer cell (a cell that computes something, e.g. trains a model).
     `rerun` are snippets of further cells to execute again afterwards (models trained with
-    the mutated code)."""
+    the mutated code). `hint` is what the student's feedback may say about the mistake: one
+    Russian line naming the concept likely wrong, never a hidden input or expected value."""
 
     name: str
     question: str
@@ -68,6 +69,7 @@ class Mutant:
     target: str
     edits: tuple[Edit, ...]
     rerun: tuple[str, ...] = ()
+    hint: str = ""
 
 
 @dataclass
@@ -113,6 +115,44 @@ def execute(cells: Iterable[str], namespace: dict[str, Any] | None = None) -> Ex
             except Exception:
                 run.errors.append((index, traceback.format_exc(limit=-3)))
     return run
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def master_of(hw: str) -> Path:
+    """A homework's master notebook, solutions/hwNN/hwNN.ipynb."""
+    return REPO_ROOT / "solutions" / hw / f"{hw}.ipynb"
+
+
+@dataclass(frozen=True)
+class AssignedHomework:
+    """The two views otter assign writes for a homework's master: the autograder's notebook
+    with every test, and the student's with the public tests."""
+
+    root: Path
+    name: str
+
+    @property
+    def autograder_notebook(self) -> Path:
+        return self.root / "autograder" / f"{self.name}.ipynb"
+
+    @property
+    def autograder_tests(self) -> Path:
+        return self.root / "autograder" / "tests"
+
+    @property
+    def student_notebook(self) -> Path:
+        return self.root / "student" / f"{self.name}.ipynb"
+
+    @property
+    def student_tests(self) -> Path:
+        return self.root / "student" / "tests"
+
+
+def assign(hw: str, out_dir: Path) -> AssignedHomework:
+    """Otter assign of a homework's master into out_dir."""
+    return AssignedHomework(otter_assign(master_of(hw), out_dir), hw)
 
 
 def otter_assign(master: Path, out_dir: Path) -> Path:
@@ -292,9 +332,13 @@ def own_copy(reference: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def catalogue_problems(
-    mutants: Sequence[Mutant], questions: Collection[str], per_question: int = 3
+    mutants: Sequence[Mutant],
+    questions: Collection[str],
+    per_question: int = 3,
+    hints: bool = False,
 ) -> list[str]:
-    """What is wrong with a homework's list of mutants (empty when all is well)."""
+    """What is wrong with a homework's list of mutants (empty when all is well); with
+    `hints`, every mutant must carry a one-line Russian hint for the student."""
     problems = []
     names = Counter(m.name for m in mutants)
     problems += [f"duplicate mutant name {name}" for name, n in names.items() if n > 1]
@@ -307,11 +351,19 @@ def catalogue_problems(
             problems.append(f"{m.name}: the description must be one line")
         if not m.edits:
             problems.append(f"{m.name}: no edits")
+        if hints and not _is_russian_line(m.hint):
+            problems.append(f"{m.name}: the hint must be one line of Russian")
     counts = Counter(m.question for m in mutants)
     for q in questions:
         if counts[q] < per_question:
             problems.append(f"{q}: {counts[q]} mutants, at least {per_question} wanted")
     return problems
+
+
+def _is_russian_line(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    cyrillic = [c for c in letters if "а" <= c.lower() <= "я" or c.lower() == "ё"]
+    return "\n" not in text and len(cyrillic) >= 10 and len(cyrillic) >= len(letters) / 2
 
 
 def uncontracted(tests_dir: Path, cells: Sequence[str]) -> list[str]:
