@@ -162,6 +162,11 @@ MUTANTS = [
       [("return self.decoder(z)", "return torch.sigmoid(self.decoder(z))")],
       "the decoder returns probabilities",
       "Декодер возвращает логиты: сигмоида уже внутри правдоподобия Бернулли."),
+    m("vae_decodes_mean_in_eval", "q3", "mode", "VAE",  # blind round 2
+      [("return self.decode(reparameterize(mu, logvar, eps)), mu, logvar",
+        "z = reparameterize(mu, logvar, eps) if self.training else mu\n        return self.decode(z), mu, logvar")],
+      "forward ignores eps in eval mode",
+      "forward(x, eps) в любом режиме декодирует z = μ + σ·ε: шум задаёт вызывающий, а не режим модели."),
     m("vae_encoder_tanh", "q3", "formula", "VAE",
       [("nn.Linear(x_dim, hidden), nn.ReLU()", "nn.Linear(x_dim, hidden), nn.Tanh()")],
       "another activation than the prescribed one",
@@ -260,6 +265,9 @@ MUTANTS = [
         "out.sum().backward(create_graph=True)\n    grad = mixed.grad")],
       "backward instead of autograd.grad: leaves gradients in D's parameters",
       "backward() оставляет .grad в параметрах D; градиент по входу берут torch.autograd.grad."),
+    m("gp_switches_critic_to_train", "q6", "mode", "gradient_penalty",  # blind round 2
+      [("mixed = alpha * real", "D.train()\n    mixed = alpha * real")], "switches the critic handed over to train mode",
+      "Функция не меняет режим train()/eval() переданной ей модели."),
     m("noise_uniform", "q6", "formula", "sample_noise",
       [("torch.randn(", "torch.rand(")], "uniform noise in [0, 1)",
       "Шум генератора — стандартный нормальный N(0, I)."),
@@ -324,6 +332,10 @@ MUTANTS = [
     m("digits_one_class", "q8", "outcome", DIGITS_TRAINING,
       [(DIGITS_TRAIN_CALL, COLLAPSED)], "a generator of one digit class (mode collapse)",
       "Коллапс мод: генератор выдаёт одну цифру; сэмплы должны покрывать все классы."),
+    m("digits_short_high_rate", "q8", "outcome", DIGITS_TRAINING,  # blind round 2
+      [("steps=3000, z_dim=DIGITS_Z, seed=0", "steps=1000, z_dim=DIGITS_Z, lr=3e-3, seed=0")],
+      "a third of the steps at a threefold learning rate",
+      "Больший шаг не заменяет обучения: GAN на цифрах недообучен, сэмплы далеки от настоящих цифр."),
     m("digits_few_steps", "q8", "outcome", DIGITS_TRAINING,
       [("steps=3000", "steps=100")], "trains the digits GAN for 100 steps",
       "GAN на цифрах недообучен: посмотрите на сэмплы, которые печатает ноутбук."),
