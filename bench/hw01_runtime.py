@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "hw01"))
 
 import otter_harness as harness  # noqa: E402
+from homework_runtime import time_cases, time_cells  # noqa: E402  (CPU time of this thread)
 
 NOTEBOOK_BUDGET = 60.0  # s, the whole solution notebook on one core
 HIDDEN_BUDGET = 10.0  # s, all hidden test cases together
@@ -32,34 +33,6 @@ CASE_BUDGET = 2.0  # s, one hidden test case
 
 def line(label: str, seconds: float, budget: float) -> str:
     return f"{label:<44} {seconds:7.2f} s / {budget:5.1f} s  ({seconds / budget:5.1%})"
-
-
-def time_cells(cells: list[str]) -> tuple[dict, list[tuple[float, str]]]:
-    namespace: dict = {}
-    timings = []
-    for source in cells:
-        start = time.perf_counter()
-        run = harness.execute([source], namespace)
-        timings.append((time.perf_counter() - start, source.splitlines()[0][:60]))
-        if run.errors:
-            raise SystemExit(f"the solution notebook failed:\n{run.errors[0][1]}")
-    return namespace, timings
-
-
-def time_cases(tests_dir: Path, namespace: dict) -> list[tuple[str, bool, float, bool]]:
-    rows = []
-    for path in harness.question_files(tests_dir):
-        for case in ExceptionTestFile.from_file(str(path)).test_cases:
-            start = time.perf_counter()
-            try:
-                case.body.call_func(namespace)
-                passed = True
-            except Exception:
-                passed = False
-            rows.append(
-                (case.body.test_func.__name__, case.hidden, time.perf_counter() - start, passed)
-            )
-    return rows
 
 
 def time_proxied_cases(tests_dir: Path, notebook: Path) -> list[tuple[str, bool, float, bool]]:
