@@ -58,6 +58,10 @@ hidden input or an expected value. Rules:
   mode, its layers must run in train mode during the call (a training loop without
   `model.train()` shows on a model without dropout or batch norm too); a procedure that
   trains a copy and leaves the given model unrun is not judged by this rule;
+- `train_only`: positions of module arguments a procedure only trains, never evaluates (a
+  GAN's or a VAE's training loop): handed over in eval mode, every layer of them that runs
+  during the call runs in train mode (an `eval()` for one step — the critic during the
+  generator's step — shows on a model without dropout too);
 - `returns_logits`: the result (a tuple's first item) holds logits, not probabilities: not
   every row over the last axis lies in [0, 1] and sums to 1 (a softmax at the end of a
   model whose loss takes logits shows, in eval mode too; the argmax is the same);
@@ -131,6 +135,7 @@ class Contract:
     result_training: bool | None = None
     runs_in_eval: tuple[int, ...] = ()
     runs_in_train: tuple[int, ...] = ()  # module arguments a procedure trains in train mode
+    train_only: tuple[int, ...] = ()  # module arguments whose every layer run is in train mode
     trains: tuple[int, ...] = ()  # module arguments the call changes by design (trains)
     draws_nothing: bool = False  # the call leaves torch's global generator as it found it
     returns_logits: bool = False  # the result holds logits, not probabilities
@@ -234,13 +239,18 @@ def _check_size(
 ) -> None:
     saved = _SavedInputs(contract, gen, gen.get_state(), size)
     args, kwargs = contract.inputs(gen, *size)
-    traced = contract.draws_nothing or contract.runs_in_eval or contract.runs_in_train
+    traced = (
+        contract.draws_nothing
+        or contract.runs_in_eval
+        or contract.runs_in_train
+        or contract.train_only
+    )
     if traced and _wraps_proxies(func, args, kwargs):
         # what such a rule records is seen where `func` runs: for a trusted wrapper around
         # the notebook's objects that is the grading process, whose global generator other
         # gradings share, not the worker where the student's code runs
         raise ValueError(
-            f"{contract.name}: draws_nothing/runs_in_eval/runs_in_train judge the notebook's "
+            f"{contract.name}: draws_nothing/runs_in_eval/runs_in_train/train_only judge the notebook's "
             "function itself; check the contract on it, not on a wrapper"
         )
 
@@ -325,6 +335,8 @@ def _check_size(
         _check_run_mode(func, contract, saved, contract.runs_in_eval, training=False)
     if contract.runs_in_train:
         _check_run_mode(func, contract, saved, contract.runs_in_train, training=True)
+    if contract.train_only:
+        _check_run_mode(func, contract, saved, contract.train_only, training=True, only=True)
     for position in contract.same_runs:
         _check_same_runs(func, contract, saved, position)
     if contract.param_grads:
@@ -716,11 +728,16 @@ def _check_modes(func: Any, contract: Contract, saved: _SavedInputs, position: i
 
 
 def _check_run_mode(
-    func: Any, contract: Contract, saved: _SavedInputs, positions: tuple[int, ...], training: bool
+    func: Any,
+    contract: Contract,
+    saved: _SavedInputs,
+    positions: tuple[int, ...],
+    training: bool,
+    only: bool = False,
 ) -> None:
     """The models at `positions`, handed over in the other mode, run in `training` mode during
-    the call: every layer that runs, for eval; some run, for train (a copy the function runs
-    instead is its own business)."""
+    the call: every layer that runs, for eval (and for train with `only`); some run, for
+    train (a copy the function runs instead is its own business)."""
     args, kwargs = saved.again()
     for position in positions:
         args[position].train(not training)
@@ -731,6 +748,11 @@ def _check_run_mode(
             _fail(contract, "модель должна работать в режиме eval() (model.eval()) во время вызова")
         if training and seen and True not in seen:
             _fail(contract, "модель нужно обучать в режиме train() (model.train() перед обучением)")
+        if training and only and False in seen:
+            _fail(
+                contract,
+                "во время обучения модель не переводят в eval(): все шаги в режиме train()",
+            )
 
 
 def _wraps_proxies(func: Any, args: tuple, kwargs: dict) -> bool:

@@ -754,6 +754,27 @@ def test_a_procedure_trains_its_model_in_train_mode_even_where_the_weights_would
     )
 
 
+def fit_peeking_in_eval(model, x, steps=3, seed=0):  # the same weights: no dropout, no norm
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for step in range(steps):
+        model.train()
+        optimizer.zero_grad()
+        model(x[order[step % len(x)]][None]).pow(2).mean().backward()
+        optimizer.step()
+        model.eval()  # "a look at the model" between steps, as a critic during G's step
+        model(x[:1])
+    return model.eval()
+
+
+def test_a_procedure_that_only_trains_never_runs_its_model_in_eval_mode():
+    contract = replace(fitting(make_model), train_only=(0,))
+    check_contract(fit, contract)
+    check_contract(fit_peeking_in_eval, replace(contract, train_only=()))  # weights agree
+    with pytest.raises(ContractBroken, match="не переводят в eval"):
+        check_contract(fit_peeking_in_eval, contract)
+
+
 def test_a_seeded_procedure_of_a_model_without_dropout_draws_nothing_from_the_global_generator():
     contract = fitting(make_model)
     check_contract(fit_reseeding, replace(contract, draws_nothing=False))  # the weights agree

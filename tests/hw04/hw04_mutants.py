@@ -139,6 +139,11 @@ MUTANTS = [
       [("torch.logsumexp(log_w, dim=0) - math.log(log_w.shape[0])", "torch.log(torch.exp(log_w).mean(0))")],
       "log of the mean of exp: underflows for weights like e^-500",
       "exp(−500) во float равно 0: log-среднее весов считают через logsumexp."),
+    m("iwae_one_shift_for_all", "q2", "tolerance", "iwae_nll",  # blind round 3
+      [("    return -(torch.logsumexp(log_w, dim=0) - math.log(log_w.shape[0])).mean()",
+        "    m = log_w.max()\n    return -(m + torch.log(torch.exp(log_w - m).mean(dim=0))).mean()")],
+      "one maximum shared by all objects in a hand-written log-mean-exp",
+      "Сдвиг на максимум защищает от переполнения, только если у каждого объекта он свой: используйте logsumexp по оси K."),
     m("iwae_without_log_k", "q2", "formula", "iwae_nll",
       [(" - math.log(log_w.shape[0])", "")], "log of the sum of the weights, not of their mean",
       "IWAE — логарифм среднего K весов: после logsumexp вычтите log K."),
@@ -300,6 +305,11 @@ MUTANTS = [
       [("d_loss_fn, g_loss_fn = losses[loss]", "d_loss_fn, g_loss_fn = losses['bce']")],
       "always the BCE losses",
       "Аргумент loss выбирает пару потерь: 'bce' или 'lsgan'."),
+    m("gan_critic_in_eval_for_generator", "q7", "mode", "train_gan",  # blind round 3
+      [("        g_loss = g_loss_fn(D(fake))", "        D.eval()\n        g_loss = g_loss_fn(D(fake))"),
+       ("        g_opt.step()\n", "        g_opt.step()\n        D.train()\n")],
+      "the critic switched to eval mode for the generator's step",
+      "Во время обучения GAN обе модели всё время в режиме train(): переключать D в eval на шаг G нельзя."),
     m("gan_models_left_in_train", "q7", "mode", "train_gan",
       [("    G.eval()\n    D.eval()\n", "")], "leaves both models in train mode",
       "В конце обучения обе модели переводятся в eval()."),
