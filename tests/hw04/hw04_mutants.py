@@ -14,6 +14,7 @@ VAE_TRAINING = "vae_history = train_vae("
 RING_TRAINING = "ring_history = train_gan("
 DIGITS_TRAINING = "digits_history = train_gan("
 TRAINING_CELLS = (VAE_TRAINING, RING_TRAINING, DIGITS_TRAINING)
+RING_REPORT = 'with torch.no_grad():\n    print("качество, моды:"'  # the cell after the training
 
 DIGITS_TRAIN_CALL = (
     "digits_history = train_gan(digits_G, digits_D, X_gan, steps=3000, z_dim=DIGITS_Z, seed=0)"
@@ -322,12 +323,12 @@ MUTANTS = [
     m("ring_few_steps", "q7", "outcome", RING_TRAINING,
       [("steps=3000", "steps=150")], "trains the ring GAN for 150 steps",
       "GAN на кольце недообучен: проверьте число мод и качество через ring_report."),
-    m("ring_generator_noisy", "q7", "mode", RING_TRAINING,
-      [("seed=0)", "seed=0)\nring_G = nn.Sequential(ring_G, nn.Dropout(0.2)).train()")],
+    m("ring_generator_noisy", "q7", "mode", RING_REPORT,
+      [(RING_REPORT, "ring_G = nn.Sequential(ring_G, nn.Dropout(0.2)).train()\n" + RING_REPORT)],
       "a generator whose samples change from call to call (dropout in train mode)",
       "Генератор — детерминированная функция шума: без dropout в режиме train и своих случайностей."),
-    m("ring_generator_untrained_layer", "q7", "outcome", RING_TRAINING,
-      [("seed=0)", "seed=0)\nring_G = nn.Sequential(ring_G, nn.Linear(2, 2))")],
+    m("ring_generator_untrained_layer", "q7", "outcome", RING_REPORT,
+      [(RING_REPORT, "ring_G = nn.Sequential(ring_G, nn.Linear(2, 2))\n" + RING_REPORT)],
       "an untrained layer after the trained generator",
       "Оцениваются сэмплы именно обученного генератора; не добавляйте необученных слоёв."),
     # ---- q8 the digits GAN
