@@ -47,17 +47,21 @@ def time_cells(cells: list[str]) -> tuple[dict, list[tuple[float, str]]]:
     return namespace, timings
 
 
-def time_cases(tests_dir: Path, namespace: dict) -> list[tuple[str, bool, float, bool]]:
+def time_cases(
+    tests_dir: Path, namespace, clock=time.thread_time
+) -> list[tuple[str, bool, float, bool]]:
+    """(name, hidden, seconds, passed) of every test case against `namespace`; `clock` is
+    this thread's CPU time, or wall time where the work runs elsewhere (a worker's proxies)."""
     rows = []
     for path in question_files(tests_dir):
         for case in ExceptionTestFile.from_file(str(path)).test_cases:
-            start = time.thread_time()
+            start = clock()
             try:
                 case.body.call_func(namespace)
                 passed = True
             except Exception:
                 passed = False
-            elapsed = time.thread_time() - start
+            elapsed = clock() - start
             rows.append((case.body.test_func.__name__, case.hidden, elapsed, passed))
     return rows
 

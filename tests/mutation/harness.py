@@ -287,7 +287,7 @@ def mutated_answer_cells(mutant: Mutant, cells: Sequence[str]) -> tuple[int, ...
 
 def _mutation(mutant: Mutant, cells: Sequence[str]) -> tuple[list[str], tuple[int, ...]]:
     definitions = [i for i, source in enumerate(cells) if is_definition_cell(source)]
-    defines_target = [i for i in definitions if _defines(cells[i], mutant.target)]
+    defines_target = [i for i in definitions if defines(cells[i], mutant.target)]
     rerun = []
     for snippet in mutant.rerun:
         found = cells_containing(cells, snippet)
@@ -310,7 +310,8 @@ def _mutation(mutant: Mutant, cells: Sequence[str]) -> tuple[list[str], tuple[in
     return [edited] + [cells[i] for i in again], tuple(sorted({answer[0], *again}))
 
 
-def _defines(source: str, name: str) -> bool:
+def defines(source: str, name: str) -> bool:
+    """The cell defines `name` as a top-level function or class."""
     return any(
         isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name == name
         for node in ast.parse(source).body

@@ -21,6 +21,7 @@ from mutation.harness import (
     Execution,
     Mutant,
     bound_names,
+    defines,
     edit_definitions,
     execute,
     is_definition_cell,
@@ -168,13 +169,7 @@ def plan_for(
     """The plan of a shared-format mutant (tests/mutation/harness.py `Mutant`), with the
     metric cells it reaches (`reported`) computed again as the student's notebook would."""
     sources = mutated_cells(mutant, cells)
-    defined = any(
-        f"def {mutant.target}(" in c
-        or f"class {mutant.target}(" in c
-        or f"class {mutant.target}:" in c
-        for c in cells
-    )
-    changed = {mutant.target} if defined else set()
+    changed = {mutant.target} if any(defines(c, mutant.target) for c in cells) else set()
     for source in sources:
         if not is_definition_cell(source):
             changed |= bound_names(source)
