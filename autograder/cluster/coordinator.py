@@ -1,6 +1,7 @@
 """The TA's side of `grade --cluster`: connect (or start `local:N`), check every worker's
 identity, ship the bundle once, keep no more tasks in flight than the cluster has
-threads, and record each reply that passes validation. The only writer of the gradebook,
+threads, try a submission that came back KilledWorker again alone, and record each reply
+that passes validation. The only writer of the gradebook,
 results.json and feedback; the same BatchReport as `--jobs` gives."""
 
 from __future__ import annotations
@@ -113,11 +114,22 @@ def grade_on_cluster(
         client.set_metadata(PACKAGE_KEY, package_fingerprint())
         run.ship_bundle()
         todo, pending, finished = list(submissions), {}, as_completed()
+        # Dask blames every task a dying worker held, queued ones included: a submission
+        # that comes back KilledWorker is a suspect until it has killed workers while
+        # nothing else was in flight (the innocent one queued beside a killer is graded)
+        suspects: list[SubmissionFile] = []
         try:
-            while todo or pending:
+            while todo or pending or suspects:
+                if suspects and not pending:
+                    sub = suspects.pop(0)
+                    future = run.submit(sub, alone=True)
+                    pending[future.key] = (future, sub)
+                    finished.add(future)
                 # no more in flight than the cluster has threads: Ctrl-C then leaves only
                 # running tasks to finish, and a late start re-checks the gradebook first
-                while todo and len(pending) < max(1, sum(client.nthreads().values())):
+                while (
+                    not suspects and todo and len(pending) < max(1, sum(client.nthreads().values()))
+                ):
                     sub = todo.pop(0)
                     if (outcome := run.without_grading(sub)) is not None:
                         done(outcome)
@@ -127,7 +139,11 @@ def grade_on_cluster(
                     finished.add(future)
                 if pending:
                     future = next(finished)
-                    done(run.collect(future, pending.pop(future.key)[1]))
+                    sub = pending.pop(future.key)[1]
+                    if (outcome := run.collect(future, sub)) is None:
+                        suspects.append(sub)
+                    else:
+                        done(outcome)
         except CommClosedError:
             # the scheduler went away between two calls (nthreads, run_on_scheduler) rather
             # than while a future was awaited: the same loss, the same one line
@@ -143,7 +159,8 @@ def grade_on_cluster(
                 # remote workers go on: running tasks finish and are recorded, nothing new
                 # starts (as with --jobs)
                 for future in as_completed(running):
-                    done(run.collect(future, pending[future.key][1]))
+                    if (outcome := run.collect(future, pending[future.key][1])) is not None:
+                        done(outcome)  # a suspect is left for the re-run
     finally:
         client.close()
         if local is not None:
@@ -192,7 +209,10 @@ class _Run:
             return self._finish(sub, refused_result(self.bundle, sub))
         return None
 
-    def submit(self, sub: SubmissionFile):
+    def submit(self, sub: SubmissionFile, *, alone: bool = False):
+        """The grading task of `sub`; `alone` is a suspect's retry, under a key of its own
+        (the first key has erred on the scheduler)."""
+        key = task_key(self.bundle, sub, regrade=self.regrade)
         return self.client.submit(
             grade_task,
             self.archive,
@@ -202,11 +222,13 @@ class _Run:
             sub.path.name,
             sub.path.read_bytes(),
             self.backend,
-            key=task_key(self.bundle, sub, regrade=self.regrade),
+            key=f"{key}-alone" if alone else key,
             pure=False,
         )
 
-    def collect(self, future, sub: SubmissionFile) -> Outcome:
+    def collect(self, future, sub: SubmissionFile) -> Outcome | None:
+        """The outcome of a finished task; None for a suspect (KilledWorker while other
+        tasks were in flight), which is tried again alone."""
         from distributed import KilledWorker
 
         if future.status == "cancelled":
@@ -216,6 +238,8 @@ class _Run:
             if isinstance(exc, WorkerMismatch):
                 raise exc
             if isinstance(exc, KilledWorker):
+                if not future.key.endswith("-alone"):
+                    return None
                 # the scheduler's setting decides how often a task may kill a worker
                 attempts = int(self.client.run_on_scheduler(_allowed_failures) or 0)
                 return self._finish(sub, lost_worker_result(self.bundle, sub, attempts + 1))

@@ -100,15 +100,22 @@ def processes(tmp_path: Path):
 
 @pytest.fixture
 def scheduler(processes: Processes):
-    """Start a scheduler on 127.0.0.1; returns a function (allowed_failures) -> address."""
+    """Start a scheduler on 127.0.0.1; returns a function (allowed_failures) -> address.
+    `stealing=False` turns Dask's work stealing off: every task then goes where the bundle
+    is, queued behind the one running there (Dask's own choice, made every time)."""
 
-    def start(allowed_failures: int = 1, tls: list[str] = ()) -> tuple[str, subprocess.Popen]:
+    def start(
+        allowed_failures: int = 1, tls: list[str] = (), stealing: bool = True
+    ) -> tuple[str, subprocess.Popen]:
         port = free_port()
         proc = processes.start(
             "scheduler",
             [sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1"]
             + ["--port", str(port), "--no-dashboard", *tls],
-            env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(allowed_failures)},
+            env={
+                "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(allowed_failures),
+                "DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING": str(stealing),
+            },
         )
         address = f"{'tls' if tls else 'tcp'}://127.0.0.1:{port}"
         wait_for(lambda: _listening(port) or proc.poll() is not None, 60, "the scheduler")
