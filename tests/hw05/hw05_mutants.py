@@ -137,6 +137,11 @@ MUTANTS = [
       [("return F.cross_entropy(sim, target)", "return F.cross_entropy(sim[:n], target[:n])")],
       "averages over the first view's anchors only",
       "Якорями служат все 2B векторов — оба вида."),
+    m("ntx_softmax_by_hand", "q3", "tolerance", "nt_xent",  # blind round 1
+      [("return F.cross_entropy(sim, target)",
+        "probs = sim.exp() / sim.exp().sum(1, keepdim=True)\n    return -probs[torch.arange(2 * n), target].log().mean()")],
+      "softmax and log written by hand: exp overflows at a small temperature",
+      "При малой τ exp(сходство / τ) переполняется: считайте через F.cross_entropy или logsumexp."),
     m("ntx_sum_not_mean", "q3", "formula", "nt_xent",
       [("return F.cross_entropy(sim, target)", 'return F.cross_entropy(sim, target, reduction="sum")')],
       "sums over anchors", "Потеря — среднее по якорям, а не сумма."),
