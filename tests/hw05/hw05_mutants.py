@@ -257,6 +257,11 @@ MUTANTS = [
     m("recall_counts_itself", "q7", "formula", "recall_at_k",
       [('    d.fill_diagonal_(float("inf"))\n', "")], "the object is its own nearest neighbour",
       "Сам объект не считается своим соседом: исключите диагональ."),
+    m("recall_self_dropped_by_position", "q7", "tolerance", "recall_at_k",  # blind round 2
+      [('d.fill_diagonal_(float("inf"))\n    nearest = d.topk(k, dim=1, largest=False).indices',
+        "nearest = d.topk(k + 1, dim=1, largest=False).indices[:, 1:]")],
+      "drops the first of k + 1 neighbours as the object itself",
+      "Первым среди ближайших не обязательно окажется сам объект (совпадающие точки): исключайте диагональ явно."),
     m("recall_dot_product", "q7", "formula", "recall_at_k",
       [("d = torch.cdist(emb, emb)", "d = -(emb @ emb.T)")], "neighbours by dot product",
       "Соседи ищутся по евклидову расстоянию."),
