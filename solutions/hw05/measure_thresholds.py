@@ -109,24 +109,9 @@ def main() -> None:
     flat = lambda v: v.flatten(1)  # noqa: E731
     print(f"q6 raw pixels: probe {probe(flat)[0]:.3f}; q8 raw pixels: recall@1 {recall(flat):.3f}")
 
-    def identical_views(model, X, epochs=60, batch_size=64, lr=2e-3, tau=0.3, seed=0):
-        """Both views from one placement: nothing to be invariant to."""
-        g = torch.Generator().manual_seed(seed)
-        opt = torch.optim.Adam(model.parameters(), lr=lr)
-        model.train()
-        for _ in range(epochs):
-            perm = torch.randperm(len(X), generator=g)
-            for start in range(0, len(X), batch_size):
-                batch = X[perm[start : start + batch_size]]
-                view = ns["place_digits"](batch, *ns["sample_placement"](len(batch), g))
-                loss = ns["nt_xent"](model.project(view), model.project(view.clone()), tau)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-        model.eval()
-
-    def batch_hard(model, X, y, epochs=30, batch_size=128, lr=1e-3, margin=0.2, seed=0):
-        g = torch.Generator().manual_seed(seed)
+    def train_placed(model, epochs, batch_size, lr, loss_of):
+        """The notebook's procedure with another loss: loss_of(model, index, view)."""
+        g = torch.Generator().manual_seed(0)
         opt = torch.optim.Adam(model.parameters(), lr=lr)
         model.train()
         for _ in range(epochs):
@@ -134,11 +119,22 @@ def main() -> None:
             for start in range(0, len(X), batch_size):
                 index = perm[start : start + batch_size]
                 view = ns["place_digits"](X[index], *ns["sample_placement"](len(index), g))
-                loss = ns["batch_hard_triplet_loss"](model(view), y[index], margin)
+                loss = loss_of(model, index, view)
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
         model.eval()
+
+    def identical_views(model):
+        """Both views from one placement: nothing to be invariant to."""
+        nt_xent = ns["nt_xent"]
+        train_placed(
+            model, 60, 64, 2e-3, lambda m, _, v: nt_xent(m.project(v), m.project(v.clone()), 0.3)
+        )
+
+    def batch_hard(model):
+        loss = ns["batch_hard_triplet_loss"]
+        train_placed(model, 30, 128, 1e-3, lambda m, index, v: loss(m(v), y[index], 0.2))
 
     for seed in SEEDS:
         torch.manual_seed(seed)
@@ -158,7 +154,7 @@ def main() -> None:
             line.append(f"{name} {probe(model)[0]:.3f}")
         torch.manual_seed(seed)
         model = SimCLR()
-        identical_views(model, X)
+        identical_views(model)
         line.append(f"identical views {probe(model)[0]:.3f}")
         print("; ".join(line), flush=True)
 
@@ -172,7 +168,7 @@ def main() -> None:
         line.append(f"5 epochs {recall(net):.3f}")
         torch.manual_seed(seed)
         net = EmbeddingNet()
-        batch_hard(net, X, y)
+        batch_hard(net)
         line.append(f"batch-hard {recall(net):.3f}")
         print("; ".join(line), flush=True)
 

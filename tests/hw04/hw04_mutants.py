@@ -8,7 +8,7 @@ expected value). Mutants of an answer cell that trains a model retrain only that
 
 from __future__ import annotations
 
-from mutation.harness import Mutant
+from mutation.harness import hinted as m
 
 VAE_TRAINING = "vae_history = train_vae("
 RING_TRAINING = "ring_history = train_gan("
@@ -64,10 +64,6 @@ for _ in range(60):
         optimizer.step()
     vae_history.append(loss.item())
 vae.eval()"""
-
-
-def m(name, question, kind, target, edits, description, hint, rerun=()) -> Mutant:
-    return Mutant(name, question, description, kind, target, tuple(edits), tuple(rerun), hint)
 
 
 # one entry per mutant reads better than the formatter's layout

@@ -9,7 +9,7 @@ expected value). Mutants of an answer cell that trains a model retrain only that
 
 from __future__ import annotations
 
-from mutation.harness import Mutant
+from mutation.harness import hinted as m
 
 LINEAR_AE_TRAINING = "linear_ae_history = train_linear_ae("
 SIMCLR_TRAINING = "simclr_history = train_simclr("
@@ -28,10 +28,6 @@ NT_XENT_BODY = """z = F.normalize(torch.cat([z1, z2]), dim=-1)
     sim = sim.masked_fill(torch.eye(2 * n, dtype=torch.bool), float("-inf"))
     target = torch.cat([torch.arange(n, 2 * n), torch.arange(0, n)])
     return F.cross_entropy(sim, target)"""
-
-
-def m(name, question, kind, target, edits, description, hint, rerun=()) -> Mutant:
-    return Mutant(name, question, description, kind, target, tuple(edits), tuple(rerun), hint)
 
 
 # one entry per mutant reads better than the formatter's layout

@@ -72,6 +72,11 @@ class Mutant:
     hint: str = ""
 
 
+def hinted(name, question, kind, target, edits, description, hint, rerun=()) -> Mutant:
+    """A catalogue entry on one line: a Mutant with its student hint (hw04 on)."""
+    return Mutant(name, question, description, kind, target, tuple(edits), tuple(rerun), hint)
+
+
 @dataclass
 class Execution:
     """What executing cells left behind: the namespace and the cells that failed."""
