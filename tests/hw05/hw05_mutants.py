@@ -138,6 +138,10 @@ MUTANTS = [
         "probs = sim.exp() / sim.exp().sum(1, keepdim=True)\n    return -probs[torch.arange(2 * n), target].log().mean()")],
       "softmax and log written by hand: exp overflows at a small temperature",
       "При малой τ exp(сходство / τ) переполняется: считайте через F.cross_entropy или logsumexp."),
+    m("ntx_normalised_by_hand", "q3", "tolerance", "nt_xent",  # blind round 3
+      [("z = F.normalize(torch.cat([z1, z2]), dim=-1)", "z = torch.cat([z1, z2])\n    z = z / z.norm(dim=-1, keepdim=True)")],
+      "divides by the norm without an eps: nan for a zero vector",
+      "Нулевой вектор проекции даёт деление на ноль: нормируйте через F.normalize (с eps)."),
     m("ntx_sum_not_mean", "q3", "formula", "nt_xent",
       [("return F.cross_entropy(sim, target)", 'return F.cross_entropy(sim, target, reduction="sum")')],
       "sums over anchors", "Потеря — среднее по якорям, а не сумма."),
@@ -162,6 +166,10 @@ MUTANTS = [
       [("canvas[i, 0, r : r + 8, c : c + 8] += images[i]", "canvas[i, 0, r : r + 8, c : c + 8] = images[i]")],
       "replaces the noise under the digit instead of adding to it",
       "Цифра прибавляется к шуму: шум есть на всём холсте, и под цифрой тоже."),
+    m("place_float32_canvas", "q4", "formula", "place_digits",  # blind round 3
+      [("canvas = noise.clone()", "canvas = torch.zeros(len(x), 1, 12, 12)\n    canvas += noise")],
+      "a fresh float32 canvas: float64 inputs give a float32 result",
+      "Результат в том же dtype, что и входы: начинайте с копии noise, а не с torch.zeros по умолчанию."),
     m("place_detached", "q4", "graph", "place_digits",
       [("    return canvas\n", "    return canvas.detach()\n")], "cuts the result from the graph",
       "Аугментация не должна отрезать граф: градиенты доходят до входов."),
