@@ -118,13 +118,16 @@ def grade_on_cluster(
         # that comes back KilledWorker is a suspect until it has killed workers while
         # nothing else was in flight (the innocent one queued beside a killer is graded)
         suspects: list[SubmissionFile] = []
+
+        def start(sub: SubmissionFile, alone: bool = False) -> None:
+            future = run.submit(sub, alone=alone)
+            pending[future.key] = (future, sub, alone)
+            finished.add(future)
+
         try:
             while todo or pending or suspects:
                 if suspects and not pending:
-                    sub = suspects.pop(0)
-                    future = run.submit(sub, alone=True)
-                    pending[future.key] = (future, sub)
-                    finished.add(future)
+                    start(suspects.pop(0), alone=True)
                 # no more in flight than the cluster has threads: Ctrl-C then leaves only
                 # running tasks to finish, and a late start re-checks the gradebook first
                 while (
@@ -134,13 +137,11 @@ def grade_on_cluster(
                     if (outcome := run.without_grading(sub)) is not None:
                         done(outcome)
                         continue
-                    future = run.submit(sub)
-                    pending[future.key] = (future, sub)
-                    finished.add(future)
+                    start(sub)
                 if pending:
                     future = next(finished)
-                    sub = pending.pop(future.key)[1]
-                    if (outcome := run.collect(future, sub)) is None:
+                    _, sub, alone = pending.pop(future.key)
+                    if (outcome := run.collect(future, sub, alone)) is None:
                         suspects.append(sub)
                     else:
                         done(outcome)
@@ -150,7 +151,7 @@ def grade_on_cluster(
             raise run.lost_scheduler() from None
         except KeyboardInterrupt:
             report.interrupted = True
-            running = [f for f, _ in pending.values()]
+            running = [f for f, _, _ in pending.values()]
             if local is not None:
                 # Ctrl-C reached our own workers too (one process group): what they were
                 # grading is lost, not failed; a re-run grades it
@@ -159,7 +160,8 @@ def grade_on_cluster(
                 # remote workers go on: running tasks finish and are recorded, nothing new
                 # starts (as with --jobs)
                 for future in as_completed(running):
-                    if (outcome := run.collect(future, pending[future.key][1])) is not None:
+                    _, sub, alone = pending[future.key]
+                    if (outcome := run.collect(future, sub, alone)) is not None:
                         done(outcome)  # a suspect is left for the re-run
     finally:
         client.close()
@@ -226,9 +228,9 @@ class _Run:
             pure=False,
         )
 
-    def collect(self, future, sub: SubmissionFile) -> Outcome | None:
-        """The outcome of a finished task; None for a suspect (KilledWorker while other
-        tasks were in flight), which is tried again alone."""
+    def collect(self, future, sub: SubmissionFile, alone: bool = False) -> Outcome | None:
+        """The outcome of a finished task; None for a suspect (KilledWorker on a try that
+        was not `alone`), which is tried again alone."""
         from distributed import KilledWorker
 
         if future.status == "cancelled":
@@ -238,7 +240,7 @@ class _Run:
             if isinstance(exc, WorkerMismatch):
                 raise exc
             if isinstance(exc, KilledWorker):
-                if not future.key.endswith("-alone"):
+                if not alone:
                     return None
                 # the scheduler's setting decides how often a task may kill a worker
                 attempts = int(self.client.run_on_scheduler(_allowed_failures) or 0)
