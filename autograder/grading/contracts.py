@@ -90,10 +90,12 @@ hidden input or an expected value. Rules:
   with that one argument taken from the next size's, gives the reference's result on the
   mix (a result remembered from an earlier call under a key without that argument — the
   same tokens under another vocabulary — shows); a mix the reference refuses is skipped;
-- `defaults` (on for a function with a reference, off for procedures — a `seed` or a
-  `result_data`): on the last size, each keyword argument the inputs give is left out in
-  turn, and the result must still be the reference's without it — the student's default is
-  the task's (the reference's signature says which keywords have one).
+- `defaults` (by default on for a function with a reference and off for procedures — a
+  `seed` or a `result_data` — whose training may be too long to repeat; `True` turns it on
+  for a procedure cheap enough): on the last size, each keyword argument the inputs give is
+  left out in turn, and the result (its `result_data`) must still be the reference's without
+  it — the student's default is the task's (the reference's signature says which keywords
+  have one).
 
 `result_data` turns a result into the data compared (`lambda m: m.state_dict()` for a
 procedure that returns a model: its reference trains a trusted twin the prescribed way).
@@ -143,7 +145,7 @@ class Contract:
     param_grads: bool = False
     param_grads_exact: bool = False  # a module's gradients are the derivative itself
     pure_in_train: bool = False  # a module's train-mode call changes no argument either
-    defaults: bool = True  # keyword arguments left out give the reference's defaults
+    defaults: bool | None = None  # keywords left out give the reference's defaults (None: auto)
     requires_grad_inputs: bool | tuple[int | str, ...] = True
     rows_independent: bool = False
     result_data: Callable[[Any], Any] | None = (
@@ -179,7 +181,8 @@ def check_contract(func: Any, contract: Contract) -> None:
     if contract.follows:
         _check_follows(func, contract, gen)
     procedure = contract.seed is not None or contract.result_data is not None
-    if contract.defaults and contract.reference is not None and not procedure:
+    defaults = not procedure if contract.defaults is None else contract.defaults
+    if defaults and contract.reference is not None:
         _check_defaults(func, contract, gen, tuple(contract.sizes[-1]))
     if contract.pure_in_train:
         largest = max(
@@ -367,10 +370,10 @@ def _check_defaults(func: Any, contract: Contract, gen: Any, size: tuple[Any, ..
             continue
         args, kwargs = saved.again()
         del kwargs[name]
-        got = func(*args, **kwargs)
+        got = _data(contract, func(*args, **kwargs))
         ref_args, ref_kwargs = saved.again()
         del ref_kwargs[name]
-        expected = contract.reference(*ref_args, **ref_kwargs)
+        expected = _data(contract, contract.reference(*ref_args, **ref_kwargs))
         if not same(got, expected, contract.rtol, contract.atol):
             _fail(contract, f"значение по умолчанию аргумента {name} не такое, как в задании")
 

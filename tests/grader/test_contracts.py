@@ -427,6 +427,33 @@ def test_a_keyword_left_out_takes_the_task_default():
     check_contract(other_default, replace(SCALED, defaults=False))
 
 
+def test_a_cheap_procedure_can_have_its_defaults_checked_too():
+    """A seeded procedure (ALS-like: draws from its own generator, returns data compared
+    through `result_data`) whose default differs from the task's: unseen unless the contract
+    asks for defaults, since procedures are left out by default."""
+
+    def trusted(x, steps=3, seed=0):
+        g = torch.Generator().manual_seed(seed)
+        return {"w": x * steps + torch.randn(x.shape, generator=g)}
+
+    def other_default(x, steps=2, seed=0):
+        return trusted(x, steps=steps, seed=seed)
+
+    contract = Contract(
+        name="fit",
+        inputs=lambda g, n: ((torch.randn(n, generator=g),), {"steps": 4, "seed": 1}),
+        sizes=[(3,), (5,)],
+        reference=trusted,
+        result_data=lambda result: result["w"],
+        seed="seed",
+        requires_grad_inputs=False,
+    )
+    check_contract(other_default, contract)
+    check_contract(trusted, replace(contract, defaults=True))
+    with pytest.raises(ContractBroken, match="по умолчанию аргумента steps"):
+        check_contract(other_default, replace(contract, defaults=True))
+
+
 class SwitchesToTrain(torch.nn.Module):
     """Teacher forcing taken for training: the forward pass switches its own mode."""
 

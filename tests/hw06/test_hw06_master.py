@@ -20,7 +20,7 @@ HOMEWORK = Homework(
     question_points=QUESTION_POINTS,
     mutants=MUTANTS,
     leaks=(
-        'torch.sort(masked, dim=1, descending=True, stable=True)',
+        "torch.sort(masked, dim=1, descending=True, stable=True)",
         "discount.cumsum(0)[ideal_length - 1]",
         'torch.einsum("ui,if,ig->ufg", W, Ya, Ya)',
         "extra = alpha * R.to(Y.dtype)",
