@@ -10,13 +10,13 @@ class always matches the current homework:
                 patched torch.allclose, a hunt for test files, a printed fake score -> 0
     readme.txt  a stray file in the upload folder          -> reported, not graded
 
-With `--homework hw02` (or hw03, hw04, hw05) it builds a small class from that master instead:
+With `--homework hw02` (or hw03 to hw06) it builds a small class from that master instead:
 
     ivanova     the solution, on time                      -> the maximum
     petrov      part A or A+B solved, the rest left blank  -> partial credit
     sidorov     the blank notebook                         -> 0
 
-Usage: python examples/make_class.py OUT_DIR [--homework hw02|hw03|hw04|hw05]
+Usage: python examples/make_class.py OUT_DIR [--homework hw02|hw03|hw04|hw05|hw06]
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ LAST_SOLVED_CHECK = {  # petrov stops after part B
     "hw03": 'grader.check("q2")',  # part A, the text pipeline
     "hw04": 'grader.check("q2")',  # part A, the VAE's math
     "hw05": 'grader.check("q4")',  # parts A and B: PCA, NT-Xent, the placement
+    "hw06": 'grader.check("q4")',  # parts A and B: ranking metrics, explicit ALS
 }
 
 CHEATS = '''\
