@@ -88,6 +88,12 @@ MUTANTS = [
       [("torch.sort(masked, dim=1, descending=True, stable=True).indices[:, :k]", "masked.topk(k, dim=1).indices")],
       "topk: ties in no defined order",
       "При равных оценках порядок задан: раньше предмет с меньшим номером (устойчивая сортировка)."),
+    m("top_k_seen_scored_minimum", "q1", "formula", "top_k_unseen",  # blind round 2
+      [('float("-inf")', "float(scores.min())")], "seen items scored at the minimum, tying with the worst unseen",
+      "Просмотренные нужно исключить совсем (−∞): с наименьшей оценкой они делят место с худшими непросмотренными."),
+    m("top_k_sorted_in_float32", "q1", "tolerance", "top_k_unseen",  # blind round 2
+      [("torch.sort(masked, dim=1", "torch.sort(masked.float(), dim=1")], "sorts the scores in float32",
+      "Сортируйте оценки в их собственном типе: во float32 близкие оценки сливаются в равные."),
     # ---- q2 NDCG, MAP
     m("ndcg_natural_log", "q2", "formula", "ndcg_at_k",
       [("dcg = (hits * discount).sum(1)", "dcg = (hits / torch.log(torch.arange(2, k + 2, dtype=torch.float64))).sum(1)")],
