@@ -226,6 +226,47 @@ CLASS_CODE = {
 }
 
 
+# the tiny master's catalogue of mistakes (grading.diagnoses): dave's relu, right on the
+# public test's two elements only, fails the hidden case alone
+TINY_MISTAKES = [
+    ("relu_small_inputs_only", "q1", "ReLU обнуляет отрицательные элементы тензора любой формы.", ["q1 - 2"]),
+    ("relu_identity", "q1", "ReLU — не тождественная функция: отрицательные значения становятся нулём.", ["q1 - 1", "q1 - 2"]),
+]  # fmt: skip
+
+
+def add_tiny_catalogue(bundle_dir: Path) -> None:
+    """Put TINY_MISTAKES into a built tiny bundle as its diagnoses.json (bundle.json rewritten
+    for the new version), as `autograder release` ships a master's catalogue."""
+    from autograder.grading.bundle import write_bundle_json
+    from autograder.grading.diagnoses import (
+        FILE,
+        Mistake,
+        catalogue_json,
+        element,
+        version_of_tests,
+    )
+
+    # the tiny tests assert without a message: a failure is keyed by its type alone
+    mistakes = [
+        Mistake(n, q, h, {q: frozenset(element(c, "AssertionError") for c in cases)})
+        for n, q, h, cases in TINY_MISTAKES
+    ]
+    text = catalogue_json("hw01", version_of_tests(bundle_dir / "tests"), mistakes)
+    (bundle_dir / FILE).write_text(text, encoding="utf-8")
+    meta = json.loads((bundle_dir / "bundle.json").read_text())
+    write_bundle_json(
+        bundle_dir,
+        assignment=meta["assignment"],
+        notebook=meta["notebook"],
+        max_points=meta["max_points"],
+        questions=meta["questions"],
+        limits=meta.get("limits"),
+        reference=meta.get("reference"),
+        seed=meta.get("seed"),
+        student_aliases=frozenset(meta.get("student_aliases", [])),
+    )
+
+
 @dataclass
 class GradedClass:
     root: Path
@@ -259,6 +300,7 @@ def graded_class(tmp_path_factory) -> GradedClass:
     nbformat.write(_tiny_master(), root / "solutions" / "hw01" / "hw01.ipynb")
     course = load_course(root)
     student_dir, bundle_dir, _ = build(course, "hw01", root.parent / "build")
+    add_tiny_catalogue(bundle_dir)
     shutil.copytree(student_dir, root / "assignments" / "hw01")
     shutil.copytree(bundle_dir, root / "dist" / "hw01")
     bundle = load_bundle(root / "dist" / "hw01")

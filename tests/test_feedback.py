@@ -109,3 +109,25 @@ def test_tests_without_a_question_field_are_grouped_by_name():
         "extra_data": {"assignment": "hw01", "student_id": "x", "max_score": 3},
     }
     assert "q2: 1 из 3" in _text(render_feedback(payload))
+
+
+def test_a_lost_question_names_the_likely_mistake_and_a_full_one_none(graded_class):
+    """dave fails the hidden case alone: the tiny catalogue's mistake with exactly that
+    signature is named, in results.json (for staff, with its name) and on the page."""
+    payload = json.loads((graded_class.results / "dave" / "results.json").read_text())
+    assert payload["extra_data"]["diagnoses"] == [
+        {
+            "question": "q1",
+            "match": "exact",
+            "similarity": 1.0,
+            "mistakes": ["relu_small_inputs_only"],
+            "hints": ["ReLU обнуляет отрицательные элементы тензора любой формы."],
+        }
+    ]
+    assert "Возможная ошибка: ReLU обнуляет отрицательные элементы" in _text(
+        _page(graded_class, "dave")
+    )
+    for student in ("alice", "slowpoke", "erin"):  # full marks; a timeout; not a notebook
+        page = json.loads((graded_class.results / student / "results.json").read_text())
+        assert page["extra_data"]["diagnoses"] == []
+        assert "Возможная ошибка" not in _page(graded_class, student)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,4 +137,45 @@ def find_leaks(
     for rel, lines in student_text_lines(student_dir).items():
         for kind, secret in secrets:
             leaks.extend(Leak(rel, line, kind) for line in sorted(secret & lines))
+    return leaks
+
+
+# a number standing alone, not a digit inside a name (float32, log2, q1)
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?(?![\w])")
+
+
+def find_hint_leaks(
+    master: nbformat.NotebookNode,
+    hidden_tests: list[Path],
+    student_dir: Path,
+    hints: dict[str, str],
+) -> list[Leak]:
+    """Hints (name -> text) that carry a secret: a solution or hidden-test line inside the
+    text, or a number the student's files never show (an expected value, a hidden size)."""
+    sol_secret, provided = solution_lines(master)
+    test_secret: set[str] = set()
+    test_public: set[str] = set()
+    for path in hidden_tests:
+        hidden, public = hidden_test_lines(path)
+        test_secret |= hidden
+        test_public |= public
+    secrets = [
+        ("solution", {ln for ln in sol_secret - provided - test_public if _specific(ln)}),
+        ("hidden test", {ln for ln in test_secret - test_public - provided if _specific(ln)}),
+    ]
+    shown: set[str] = set()
+    for lines in student_text_lines(student_dir).values():
+        for line in lines:
+            shown.update(NUMBER.findall(line))
+    leaks = []
+    for name, hint in sorted(hints.items()):
+        for kind, secret in secrets:
+            leaks.extend(
+                Leak(f"hint {name}", line, kind) for line in sorted(secret) if line in hint
+            )
+        leaks.extend(
+            Leak(f"hint {name}", number, "unshown number")
+            for number in NUMBER.findall(hint)
+            if number not in shown
+        )
     return leaks

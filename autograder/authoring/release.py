@@ -13,6 +13,10 @@ Steps, in order; any check that fails refuses the release and publishes nothing:
   7. the time limits are derived from the solution's own times, its cells, notebook and
      test cases (solutions/<id>/limits.json may set the policy, e.g. {"cell_factor": 5,
      "cell_floor": 20}, or any limit outright)
+  8. where the master has a catalogue of mistakes (solutions/<id>/diagnoses.json, written by
+     tests/mutation/signatures.py), it goes into the bundle: it must have been computed
+     against these very tests, name only their questions and cases, and no hint may carry a
+     solution or hidden-test line or a number the student notebook does not show
 """
 
 from __future__ import annotations
@@ -32,10 +36,12 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.authoring.leaks import find_leaks
+from autograder.authoring.leaks import find_hint_leaks, find_leaks
 from autograder.course.config import Course
 from autograder.errors import AutograderError, ConfigError
 from autograder.grading.bundle import Bundle, describe_time_limits, load_bundle, write_bundle_json
+from autograder.grading.diagnoses import FILE as DIAGNOSES_FILE
+from autograder.grading.diagnoses import Catalogue, case_of, version_of_tests
 from autograder.grading.limits import LimitPolicy, Limits
 from autograder.grading.notebook import load_test_file
 from autograder.grading.proxy import LIBRARY_ALIASES
@@ -94,7 +100,10 @@ def build(course: Course, assignment: str, out: Path) -> tuple[Path, Path, Path]
     _normalise(notebook, assignment)
     bundle_dir = out / "bundle"
     try:
-        _assemble_bundle(otter_out / "autograder", student_dir, bundle_dir, assignment)
+        _assemble_bundle(
+            otter_out / "autograder", student_dir, bundle_dir, assignment,
+            catalogue=master.parent / DIAGNOSES_FILE,
+        )  # fmt: skip
     except ConfigError as exc:  # a test otter wrote that we cannot load
         raise ReleaseRefused(
             f"{assignment}: release refused, nothing published", [str(exc)]
@@ -140,6 +149,14 @@ def release(
         problems = _check_points(bundle, component.max_points)
         master = nbformat.read(master_path(course, assignment), as_version=4)
         problems += [str(leak) for leak in find_leaks(master, bundle.test_files(), student_dir)]
+        catalogue = bundle.catalogue()
+        if catalogue is not None:
+            problems += _check_catalogue(bundle, catalogue)
+            hints = {m.name: m.hint for m in catalogue.mistakes}
+            problems += [
+                str(leak)
+                for leak in find_hint_leaks(master, bundle.test_files(), student_dir, hints)
+            ]
         if not problems:
             problems += _check_scores(
                 bundle, solution_nb, student_dir / bundle.notebook, report, backend,
@@ -171,6 +188,11 @@ def release(
             + (" (accepted with --accept-blank-score)" if report.blank_score else ""),
             f"time limits: {describe_time_limits(bundle)}",
         ]
+        if catalogue is not None:
+            report.checks.append(
+                f"{len(catalogue.mistakes)} named mistakes with hints, signatures computed "
+                "against these tests, no hint leaks"
+            )
         report.student_dir = _publish(student_dir, course.root / "assignments" / assignment)
         report.bundle_dir = _publish(bundle_dir, course.root / "dist" / assignment)
     return report
@@ -250,8 +272,15 @@ def _normalise(notebook: Path, assignment: str) -> None:
 
 
 def _assemble_bundle(
-    autograder_dir: Path, student_dir: Path, bundle_dir: Path, assignment: str
+    autograder_dir: Path,
+    student_dir: Path,
+    bundle_dir: Path,
+    assignment: str,
+    catalogue: Path | None = None,
 ) -> None:
+    if catalogue is not None and catalogue.is_file():  # before bundle.json: in its version
+        bundle_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(catalogue, bundle_dir / DIAGNOSES_FILE)
     tests = bundle_dir / "tests"
     if (autograder_dir / "tests").is_dir():  # `tests: files: true`
         shutil.copytree(autograder_dir / "tests", tests)
@@ -367,6 +396,34 @@ def otter_seed(config_path: Path) -> dict | None:
 def _question_order(name: str) -> tuple:
     digits = "".join(ch for ch in name if ch.isdigit())
     return (int(digits) if digits else 0, name)
+
+
+def _check_catalogue(bundle: Bundle, catalogue: Catalogue) -> list[str]:
+    """The catalogue of mistakes belongs to exactly these tests."""
+    source = f"solutions/{bundle.assignment}/{DIAGNOSES_FILE}"
+    if catalogue.assignment != bundle.assignment:
+        return [f"{source} is {catalogue.assignment}'s catalogue"]
+    if catalogue.tests_version != version_of_tests(bundle.tests_dir):
+        return [
+            f"{source} was computed against other tests: run "
+            f"`python tests/mutation/signatures.py {bundle.assignment}`"
+        ]
+    cases = {
+        parsed.name: {case.name for case in parsed.test_cases}
+        for parsed in (load_test_file(path) for path in bundle.test_files())
+    }
+    problems = []
+    for mistake in catalogue.mistakes:
+        unknown = {mistake.question, *mistake.failed} - set(cases)
+        unknown |= {
+            case_of(item)
+            for q, items in mistake.failed.items()
+            for item in items
+            if case_of(item) not in cases.get(q, set())
+        }
+        if unknown:
+            problems.append(f"{source}: {mistake.name} names unknown tests {sorted(unknown)}")
+    return problems
 
 
 def _check_points(bundle: Bundle, maximum: Decimal) -> list[str]:

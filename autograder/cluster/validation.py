@@ -79,7 +79,7 @@ def result_from_json(text: str, bundle: Bundle, sub: SubmissionFile) -> GradingR
     tests = []
     for i, raw in enumerate(_check(data["tests"], list, "tests")):
         t = _record(raw, TestRecord, f"tests[{i}]")
-        for key in ("name", "question", "output"):
+        for key in ("name", "question", "output", "failure"):
             _check(t[key], str, f"tests[{i}].{key}")
         for key in ("hidden", "passed"):
             _check(t[key], bool, f"tests[{i}].{key}")

@@ -6,6 +6,8 @@ Layout of a bundle directory (built by `autograder release`, read by the grader)
                          and the reference solution's times the time limits were derived from
     tests/<question>.py  otter test files, exception or OK format (public and hidden cases)
     files/               data files the notebook needs; copied next to it in the sandbox
+    diagnoses.json       optional: the catalogue of mistakes with their hints and failure
+                         signatures (autograder.grading.diagnoses)
 
 The bundle never enters the sandbox: only `files/` is copied into the working copy.
 """
@@ -19,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from autograder.errors import ConfigError
+from autograder.grading.diagnoses import FILE as DIAGNOSES_FILE
+from autograder.grading.diagnoses import Catalogue, load_catalogue
 from autograder.grading.limits import Limits
 
 BUNDLE_FORMAT = 1
@@ -51,6 +55,10 @@ class Bundle:
     def files_dir(self) -> Path:
         return self.root / "files"
 
+    def catalogue(self) -> Catalogue | None:
+        """The catalogue of mistakes released with the tests, None if there is none."""
+        return load_catalogue(self.root / DIAGNOSES_FILE)
+
     def seed_settings(self) -> dict[str, Any] | None:
         """The seed as bundle.json keeps it."""
         if self.seed is None:
@@ -63,7 +71,8 @@ class Bundle:
 
 
 def content_version(root: Path) -> str:
-    """sha256 over the relative paths and bytes of everything under tests/ and files/."""
+    """sha256 over the relative paths and bytes of everything under tests/ and files/, and
+    of diagnoses.json where there is one (a bundle without it keeps its old version)."""
     digest = hashlib.sha256()
     for sub in ("tests", "files"):
         base = root / sub
@@ -72,6 +81,10 @@ def content_version(root: Path) -> str:
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
+    diagnoses = root / DIAGNOSES_FILE
+    if diagnoses.is_file():
+        digest.update(DIAGNOSES_FILE.encode() + b"\0")
+        digest.update(hashlib.sha256(diagnoses.read_bytes()).digest())
     return digest.hexdigest()
 
 

@@ -343,28 +343,31 @@ def remove_tree(path: Path) -> None:
 
 def run_case(session: WorkerSession, question: str, case: Any, limits: Limits) -> TestRecord:
     """Run one otter test case against the student's objects; never raises for the student."""
-    passed, hint = False, ""
+    passed, hint, failure = False, "", ""
     try:
         client = session.ready_client()
     except WorkerLost as exc:
-        return case_record(question, case, False, notebook_lost_hint(exc))
+        return case_record(question, case, False, notebook_lost_hint(exc), failure_key(exc))
     env = StudentNamespace(client, test_modules(case), session.bundle.student_aliases)
     client.deadline = time.monotonic() + limits.test_seconds
     try:
         with cpu_clock.measuring(client.process):
             if isinstance(case.body, str):  # an OK-format (doctest) case
                 passed, hint = run_ok_case(case.body, env, case.name, bool(case.hidden))
+                failure = "doctest"
             else:
                 case.body.call_func(env)
                 passed = True
         passed = passed and client.lost is None  # a test that swallowed WorkerLost still fails
         hint = hint if client.lost is None else lost_hint(client.lost, limits)
+        failure = failure if client.lost is None else failure_key(client.lost)
     except WorkerLost as exc:
-        hint = lost_hint(exc, limits)
+        hint, failure = lost_hint(exc, limits), failure_key(exc)
     except StudentError as exc:
-        hint = student_error_hint(exc, case.hidden)
+        hint, failure = student_error_hint(exc, case.hidden), failure_key(exc)
     except Exception as exc:  # the test's own assertion (or its error) about the student's data
         hint = "" if case.hidden else f"{type(exc).__name__}: {str(exc)[:500]}"
+        failure = failure_key(exc)
     finally:
         client.deadline = None
     if client.lost is not None:  # only this test's worker; proxies kept from older ones don't
@@ -372,7 +375,8 @@ def run_case(session: WorkerSession, question: str, case: Any, limits: Limits) -
     if not passed and env.missing:
         missing = "в ноутбуке не определено: " + ", ".join(env.missing)
         hint = f"{hint}; {missing}" if hint else missing
-    return case_record(question, case, passed, hint)
+        failure = "missing"
+    return case_record(question, case, passed, hint, failure)
 
 
 def test_modules(case: Any) -> dict[str, ModuleType]:
@@ -402,7 +406,21 @@ def notebook_lost_hint(exc: WorkerLost) -> str:
     return "тест не запускался: ноутбук не выполнился до конца"
 
 
-def case_record(question: str, case: Any, passed: bool, hint: str) -> TestRecord:
+def failure_key(exc: BaseException) -> str:
+    """How a case failed, for diagnoses: a test's own assertion (a contract's too) by its
+    constant message, anything else by its type alone (grading.diagnoses)."""
+    if isinstance(exc, StudentError):
+        return exc.type_name
+    if isinstance(exc, WorkerLost):
+        return f"lost:{exc.kind}"
+    name = type(exc).__name__
+    if isinstance(exc, AssertionError):
+        first = next(iter(str(exc).splitlines()), "")
+        return f"{name}: {first}" if first else name
+    return name
+
+
+def case_record(question: str, case: Any, passed: bool, hint: str, failure: str = "") -> TestRecord:
     """The record a student sees; a hidden case shows only fixed texts and the hint."""
     if passed:
         lines = [HIDDEN_PASSED if case.hidden else PUBLIC_PASSED, case.success_message]
@@ -417,6 +435,7 @@ def case_record(question: str, case: Any, passed: bool, hint: str) -> TestRecord
         hidden=bool(case.hidden),
         passed=passed,
         output="\n".join(line for line in lines if line),
+        failure="" if passed else failure,
     )
 
 

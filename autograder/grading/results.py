@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.course.scheme import LateOutcome
+from autograder.grading.diagnoses import Catalogue, diagnose
 
 STATUS_MESSAGES = {
     "ok": "",
@@ -41,6 +42,10 @@ class TestRecord:
     hidden: bool
     passed: bool
     output: str  # what the student sees about this test
+    # how a failed case failed, for naming the likely mistake (grading.diagnoses): the
+    # exception's type, with the message's first line for the test's own assertion; staff
+    # side only, never written into results.json
+    failure: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,8 +99,11 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def to_gradescope(result: GradingResult) -> dict[str, Any]:
-    """The result in Gradescope's results.json schema."""
+def to_gradescope(result: GradingResult, catalogue: Catalogue | None = None) -> dict[str, Any]:
+    """The result in Gradescope's results.json schema; with the bundle's catalogue of
+    mistakes, `extra_data.diagnoses` names the likely mistake of each question that lost
+    points (`grading.diagnoses`; none unless the run was ok)."""
+    diagnoses = diagnose(result.tests, catalogue) if result.status == "ok" else []
     return {
         "score": result.score,
         "execution_time": round(result.timings.get("total", 0.0), 3),
@@ -130,6 +138,7 @@ def to_gradescope(result: GradingResult) -> dict[str, Any]:
                 {"cell": e.cell, "error": e.error, "traceback": e.traceback}
                 for e in result.notebook_errors
             ],
+            "diagnoses": diagnoses,
         },
     }
 

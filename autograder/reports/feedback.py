@@ -31,6 +31,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 pre { background: #f6f6f6; padding: .5rem; overflow-x: auto; white-space: pre-wrap; margin: 0; }
 .ok { color: #17702a; } .fail { color: #b00020; } .note { color: #666; }
 .total { font-size: 1.3rem; font-weight: bold; }
+.hint { background: #fff8e1; border-left: 4px solid #f0b400; padding: .3rem .6rem; }
 """
 
 
@@ -112,12 +113,35 @@ def _test_row(test: Payload) -> str:
     )
 
 
+def hints_by_question(extra: Payload) -> dict[str, list[str]]:
+    """The named likely mistakes (`extra_data.diagnoses`, grading.diagnoses) per question."""
+    found: dict[str, list[str]] = {}
+    for entry in extra.get("diagnoses") or []:
+        hints = [str(h) for h in entry.get("hints") or [] if str(h).strip()]
+        if hints:
+            found.setdefault(str(entry.get("question", "")), []).extend(hints)
+    return found
+
+
+def hint_block(hints: list[str]) -> str:
+    """A question's likely mistakes: one, or several that fail the same tests."""
+    if not hints:
+        return ""
+    if len(hints) == 1:
+        return f'<p class="hint">Возможная ошибка: {escape(hints[0])}</p>'
+    items = "".join(f"<li>{escape(h)}</li>" for h in hints)
+    return f'<div class="hint"><p>Похоже на одну из этих ошибок:</p><ul>{items}</ul></div>'
+
+
 def _questions(payload: Payload, extra: Payload) -> str:
     parts = ["<h2>Баллы по заданиям</h2>"]
+    hints = hints_by_question(extra)
     for question, tests in group_by_question(payload.get("tests") or []).items():
         got = sum(float(t.get("score") or 0) for t in tests)
         most = sum(float(t.get("max_score") or 0) for t in tests)
         parts.append(f"<h3>{escape(question)}: {points(got)} из {points(most)}</h3>")
+        if block := hint_block(hints.get(question, [])):
+            parts.append(block)
         parts.append(
             "<table><tr><th>тест</th><th>вид</th><th>результат</th>"
             '<th class="num">баллы</th><th>сообщение</th></tr>'

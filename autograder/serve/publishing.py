@@ -11,7 +11,7 @@ total stay in results.json on the server. After publishing: the full feedback.ht
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ class PublicResult:
     tests: list[dict[str, Any]]  # public tests only
     notebook_errors: list[dict[str, Any]]
     hidden_tests_pending: bool  # there are more tests, shown after publishing
+    # likely mistakes named from the public tests' failures alone: question, hints
+    diagnoses: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +41,7 @@ class PublicResult:
             "public_tests": self.tests,
             "notebook_errors": self.notebook_errors,
             "hidden_tests_pending": self.hidden_tests_pending,
+            "diagnoses": self.diagnoses,
         }
 
 
@@ -75,7 +78,14 @@ def public_result(payload: Payload) -> PublicResult:
         hidden = bool(extra["hidden_tests_pending"])
     else:
         hidden = any(t.get("visibility") != "visible" for t in payload.get("tests", []))
-    return PublicResult(status, STATUS_MESSAGES.get(status, ""), tests, errors, hidden)
+    # hints only from a result that holds public tests alone (the public phase's): a full
+    # result's diagnoses would tell which hidden tests failed
+    only_public = all(t.get("visibility") == "visible" for t in payload.get("tests", []))
+    diagnoses = [
+        {"question": str(d.get("question", "")), "hints": [str(h) for h in d.get("hints") or []]}
+        for d in (extra.get("diagnoses") or [] if only_public else [])
+    ]
+    return PublicResult(status, STATUS_MESSAGES.get(status, ""), tests, errors, hidden, diagnoses)
 
 
 def full_feedback(payload: Payload, course: Course) -> str:

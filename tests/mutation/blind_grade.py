@@ -111,18 +111,21 @@ class Homework:
                 lost[r.question] = lost.get(r.question, 0.0) + r.points
         return lost
 
-    def verdict(self, mutant: Mutant) -> Verdict:
+    def graded(self, mutant: Mutant) -> tuple[Any, list]:
+        """(the mutant's execution, its test results) as its homework's own tests grade it."""
         if self.hw not in REPLAYED:
             # as the homework's own mutant tests: trained models take an edited class, and
             # only the questions whose tests reach a changed name are graded
             plan = plans.plan_for(mutant, self.cells, self.namespace, self.reported)
             run = plans.mutant_namespace(self.namespace, plan)
             reached = plans.affected_questions(self.inputs, self.namespace, plan.changed)
-            results = self.grade_all(run.namespace, questions=reached)
-        else:
-            sources = mutated_cells(mutant, self.cells)
-            run = execute(self.downstream(mutant, sources), own_copy(self.namespace))
-            results = self.grade_all(run.namespace)
+            return run, self.grade_all(run.namespace, questions=reached)
+        sources = mutated_cells(mutant, self.cells)
+        run = execute(self.downstream(mutant, sources), own_copy(self.namespace))
+        return run, self.grade_all(run.namespace)
+
+    def verdict(self, mutant: Mutant) -> Verdict:
+        run, results = self.graded(mutant)
         lost = self.lost(results)
         order = [q for q in _question_order(results) if q in lost]
         return Verdict(

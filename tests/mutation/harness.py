@@ -34,6 +34,7 @@ import nbformat
 import torch
 from otter.test_files.exception_test import ExceptionTestFile
 
+from autograder.grading.diagnoses import element
 from mutation.proxy_double import bind_test_builtins
 
 Edit = tuple[str, str]  # (old, new): every occurrence of old inside the target becomes new
@@ -95,6 +96,8 @@ class CaseResult:
     hidden: bool
     passed: bool
     message: str
+    case: str = ""  # otter's name of the case ("q1 - 2"), as the grader's results name it
+    failure: str = ""  # how it failed, as the grader keys it (grading.notebook.failure_key)
 
     @property
     def score(self) -> float:
@@ -213,10 +216,35 @@ def grade(
                         hidden=bool(case.hidden),
                         passed=bool(outcome.passed),
                         message=outcome.message or "",
+                        case=case.name,
+                        failure="" if outcome.passed else failure_of(outcome.message or ""),
                     )
                 )
 
     return results
+
+
+def failure_of(message: str) -> str:
+    """The grader's key of a failure (grading.notebook.failure_key) from otter's message of
+    a failed case, whose last line is the exception (`module.Type: text` for a class not in
+    builtins): a test's own assertion by its message, anything else by its type alone."""
+    last = next((ln.strip() for ln in reversed(message.splitlines()) if ln.strip()), "")
+    kind, _, text = last.partition(":")
+    name = kind.strip().rsplit(".", 1)[-1]
+    if name in ("AssertionError", "ContractBroken"):
+        return f"{name}: {text.strip()}" if text.strip() else name
+    return name
+
+
+def signature(results: Iterable[CaseResult]) -> dict[str, frozenset[str]]:
+    """A failure signature (issue #30): per question, each failed case under the grader's
+    name for it (otter's "q1 - 2") with how it failed; questions without a failure are
+    left out."""
+    failed: dict[str, set[str]] = {}
+    for r in results:
+        if not r.passed:
+            failed.setdefault(r.question, set()).add(element(r.case, r.failure))
+    return {q: frozenset(items) for q, items in failed.items()}
 
 
 def total(results: Iterable[CaseResult]) -> float:

@@ -26,6 +26,8 @@ import pytest
 import torch
 from otter.test_files.exception_test import ExceptionTestFile
 
+from autograder.grading.diagnoses import FILE as DIAGNOSES_FILE
+from autograder.grading.diagnoses import load_catalogue, version_of_tests
 from mutation import plans
 from mutation.harness import (
     REPO_ROOT,
@@ -41,6 +43,7 @@ from mutation.harness import (
     grade,
     master_of,
     question_files,
+    signature,
     test_inputs,
     total,
     uncontracted,
@@ -72,6 +75,8 @@ __all__ = [
     "test_catalogue_covers_every_question_with_hints",
     "test_only_mutants_naming_a_training_retrain",
     "test_mutant_is_caught_by_its_question",
+    "catalogue",
+    "test_catalogue_of_mistakes_is_fresh",
 ]
 
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")
@@ -330,8 +335,26 @@ def test_only_mutants_naming_a_training_retrain(homework, solution_cells, soluti
         assert retrained == named, mutant.name
 
 
+@pytest.fixture(scope="module")
+def catalogue(homework):
+    """The catalogue of mistakes the release ships (solutions/hwNN/diagnoses.json)."""
+    return load_catalogue(REPO_ROOT / "solutions" / homework.name / DIAGNOSES_FILE)
+
+
+def test_catalogue_of_mistakes_is_fresh(homework, assigned, catalogue):
+    """Computed against these tests, for exactly the hinted mistakes of the catalogue;
+    each mistake's own signature is compared where its mutant is graded (below)."""
+    command = f"python tests/mutation/signatures.py {homework.name}"
+    assert catalogue is not None, f"no catalogue of mistakes: run `{command}`"
+    assert catalogue.tests_version == version_of_tests(assigned.autograder_tests), (
+        f"diagnoses.json is stale against the tests: run `{command}`"
+    )
+    hinted = [m.name for m in homework.mutants if m.hint]
+    assert [m.name for m in catalogue.mistakes] == hinted, f"run `{command}`"
+
+
 def test_mutant_is_caught_by_its_question(
-    mutant, homework, assigned, solution_cells, solution_run, reach
+    mutant, homework, assigned, solution_cells, solution_run, reach, catalogue
 ):
     """Only the questions whose tests reach what the mutant changed are graded; the others
     grade as the reference does (full marks, `test_solution_scores_full_marks`)."""
@@ -346,4 +369,9 @@ def test_mutant_is_caught_by_its_question(
     lost_points = sum(r.points for r in results if not r.passed)
     assert homework.max_points - lost_points > homework.max_points / 2, (
         "one mistake should not cost most of the homework"
+    )
+    stored = {m.name: m.failed for m in catalogue.mistakes} if catalogue else {}
+    assert stored.get(mutant.name) == signature(results), (
+        f"{mutant.name}: its failure signature changed; run "
+        f"`python tests/mutation/signatures.py {homework.name}`"
     )
