@@ -267,6 +267,11 @@ def add_tiny_catalogue(bundle_dir: Path) -> None:
     )
 
 
+@pytest.fixture
+def tiny_catalogue():
+    return add_tiny_catalogue
+
+
 @dataclass
 class GradedClass:
     root: Path

@@ -85,3 +85,79 @@ def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
         "public-results.png",
         "receipt.png",
     ]
+
+
+def test_a_named_mistake_shows_from_public_tests_at_once_and_from_hidden_ones_after_publish(
+    browser, screenshot, tmp_path, cli, make_master, tiny_catalogue
+):
+    """The tiny hw01 with its catalogue of mistakes (tests/conftest.py): a relu that is
+    right on the public test's two elements only fails the hidden case alone — no hint
+    before publish, its hint on the full results after; a relu that returns its input fails
+    the public case too, and the public tests alone name it at once."""
+    import nbformat
+
+    from autograder.authoring.release import build
+    from autograder.course.config import load_course
+
+    run_cli = cli
+    root = tmp_path / "course"
+    (root / "solutions" / "hw01").mkdir(parents=True)
+    shutil.copy(REPO / "course_config.py", root / "course_config.py")
+    nbformat.write(make_master(), root / "solutions" / "hw01" / "hw01.ipynb")
+    _, bundle_dir, _ = build(load_course(root), "hw01", tmp_path / "build")
+    tiny_catalogue(bundle_dir)
+    shutil.copytree(bundle_dir, root / "dist" / "hw01")
+    notebooks = {}
+    for name, code in [
+        ("small_only", "def relu(x):\n    return x.clamp(min=0) if x.numel() == 2 else x"),
+        ("identity", "def relu(x):\n    return x"),
+    ]:
+        notebooks[name] = tmp_path / name / "hw01.ipynb"
+        notebooks[name].parent.mkdir()
+        cell = nbformat.v4.new_code_cell(code)
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]), notebooks[name])
+    (tmp_path / "roster.csv").write_text("student_id,name,email\nst1002,Борис,b@example.edu\n")
+    assert run_cli(root, "roster", "import", str(tmp_path / "roster.csv")).returncode == 0
+    issued = run_cli(root, "tokens", "issue", "--csv", str(tmp_path / "tokens.csv"))
+    assert issued.returncode == 0, issued.stderr
+    token = next(csv.DictReader((tmp_path / "tokens.csv").open()))["token"]
+    port = _free_port()
+    server = start_server(root, port, tmp_path / "serve.log")
+
+    def upload(notebook) -> str:
+        browser.get(f"http://127.0.0.1:{port}/homeworks")
+        row = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "hw-hw01"))
+        row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(notebook))
+        row.find_element(By.NAME, "confirm_late").click()
+        row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "receipt"))
+
+        def graded(driver) -> bool:
+            driver.refresh()
+            return driver.find_element(By.ID, "state").text == "проверено"
+
+        WebDriverWait(browser, GRADING_SECONDS, poll_frequency=1).until(graded)
+        return browser.current_url
+
+    try:
+        browser.get(f"http://127.0.0.1:{port}/")
+        browser.find_element(By.ID, "token").send_keys(token)
+        browser.find_element(By.ID, "login").click()
+        small_only = upload(notebooks["small_only"])
+        assert browser.find_elements(By.CLASS_NAME, "hint") == []  # its mistake is hidden-only
+        assert "ReLU" not in browser.page_source
+        upload(notebooks["identity"])
+        hint = browser.find_element(By.ID, "hint-q1")
+        assert "ReLU — не тождественная функция" in hint.text
+        screenshot("public-hint")
+        published = run_cli(root, "publish", "hw01", "--force", "--by", "teacher")
+        assert published.returncode == 0, published.stderr
+        browser.get(small_only)
+        browser.find_element(By.ID, "feedback").click()
+        WebDriverWait(browser, 60).until(lambda d: "Итог:" in d.page_source)
+        page = browser.find_element(By.TAG_NAME, "body").text
+        assert "Возможная ошибка: ReLU обнуляет отрицательные элементы тензора любой формы." in page
+        screenshot("hint-after-publish")
+    finally:
+        server.terminate()
+        server.wait(120)
