@@ -118,10 +118,11 @@ def _specific(line: str) -> bool:
     return len(line) >= MIN_SECRET_CHARS and not line.startswith(("import ", "from "))
 
 
-def find_leaks(
-    master: nbformat.NotebookNode, hidden_tests: list[Path], student_dir: Path
-) -> list[Leak]:
-    """Secret lines found in the student folder."""
+def secret_lines(
+    master: nbformat.NotebookNode, hidden_tests: list[Path]
+) -> list[tuple[str, set[str]]]:
+    """(kind, lines) of what no student may receive: specific solution lines and hidden-test
+    lines that the provided code and the public tests do not also show."""
     sol_secret, provided = solution_lines(master)
     test_secret: set[str] = set()
     test_public: set[str] = set()
@@ -129,10 +130,17 @@ def find_leaks(
         hidden, public = hidden_test_lines(path)
         test_secret |= hidden
         test_public |= public
-    secrets = [
+    return [
         ("solution", {ln for ln in sol_secret - provided - test_public if _specific(ln)}),
         ("hidden test", {ln for ln in test_secret - test_public - provided if _specific(ln)}),
     ]
+
+
+def find_leaks(
+    master: nbformat.NotebookNode, hidden_tests: list[Path], student_dir: Path
+) -> list[Leak]:
+    """Secret lines found in the student folder."""
+    secrets = secret_lines(master, hidden_tests)
     leaks = []
     for rel, lines in student_text_lines(student_dir).items():
         for kind, secret in secrets:
@@ -152,17 +160,7 @@ def find_hint_leaks(
 ) -> list[Leak]:
     """Hints (name -> text) that carry a secret: a solution or hidden-test line inside the
     text, or a number the student's files never show (an expected value, a hidden size)."""
-    sol_secret, provided = solution_lines(master)
-    test_secret: set[str] = set()
-    test_public: set[str] = set()
-    for path in hidden_tests:
-        hidden, public = hidden_test_lines(path)
-        test_secret |= hidden
-        test_public |= public
-    secrets = [
-        ("solution", {ln for ln in sol_secret - provided - test_public if _specific(ln)}),
-        ("hidden test", {ln for ln in test_secret - test_public - provided if _specific(ln)}),
-    ]
+    secrets = secret_lines(master, hidden_tests)
     shown: set[str] = set()
     for lines in student_text_lines(student_dir).values():
         for line in lines:

@@ -18,6 +18,16 @@ from .conftest import REPO, _free_port
 GRADING_SECONDS = 900  # the real hw01 trains small models: minutes on a busy machine
 
 
+def student_token(run_cli, root, tmp_path, row: str) -> str:
+    """Import a one-student roster (`row`: id,name,email) and issue its login token, as
+    an instructor does."""
+    (tmp_path / "roster.csv").write_text(f"student_id,name,email\n{row}\n")
+    assert run_cli(root, "roster", "import", str(tmp_path / "roster.csv")).returncode == 0
+    issued = run_cli(root, "tokens", "issue", "--csv", str(tmp_path / "tokens.csv"))
+    assert issued.returncode == 0, issued.stderr
+    return next(csv.DictReader((tmp_path / "tokens.csv").open()))["token"]
+
+
 def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
     browser, screenshot, tmp_path, cli
 ):
@@ -36,13 +46,7 @@ def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
     write_bundle_json(bundle.root, assignment="hw01", notebook=bundle.notebook,
                       max_points=bundle.max_points, questions=bundle.questions,
                       limits={"test_seconds": 120})  # fmt: skip
-    (tmp_path / "roster.csv").write_text(
-        "student_id,name,email\nst1001,Алиса Иванова,a@example.edu\n"
-    )
-    assert run_cli(root, "roster", "import", str(tmp_path / "roster.csv")).returncode == 0
-    issued = run_cli(root, "tokens", "issue", "--csv", str(tmp_path / "tokens.csv"))
-    assert issued.returncode == 0, issued.stderr
-    token = next(csv.DictReader((tmp_path / "tokens.csv").open()))["token"]
+    token = student_token(run_cli, root, tmp_path, "st1001,Алиса Иванова,a@example.edu")
     port = _free_port()
     server = start_server(root, port, tmp_path / "serve.log")
     shots = tmp_path / "screenshots"
@@ -116,11 +120,7 @@ def test_a_named_mistake_shows_from_public_tests_at_once_and_from_hidden_ones_af
         notebooks[name].parent.mkdir()
         cell = nbformat.v4.new_code_cell(code)
         nbformat.write(nbformat.v4.new_notebook(cells=[cell]), notebooks[name])
-    (tmp_path / "roster.csv").write_text("student_id,name,email\nst1002,Борис,b@example.edu\n")
-    assert run_cli(root, "roster", "import", str(tmp_path / "roster.csv")).returncode == 0
-    issued = run_cli(root, "tokens", "issue", "--csv", str(tmp_path / "tokens.csv"))
-    assert issued.returncode == 0, issued.stderr
-    token = next(csv.DictReader((tmp_path / "tokens.csv").open()))["token"]
+    token = student_token(run_cli, root, tmp_path, "st1002,Борис,b@example.edu")
     port = _free_port()
     server = start_server(root, port, tmp_path / "serve.log")
 
