@@ -225,6 +225,12 @@ def print_report(console: Console, report: Report) -> None:
     else:
         console.print("Every notebook ran within its limits.")
     _print_similar(console, report)
+    if report.unexplained:
+        students = sum(len(u.students) for u in report.unexplained)
+        console.print(
+            f"Lost questions no catalogued mistake explains: {len(report.unexplained)} "
+            f"pattern(s), {students} student-question(s) (unexplained_failures.csv)."
+        )
     for name, path in report.files.items():
         console.print(f"[dim]{name}:[/dim] {shown(str(path))}")
 

@@ -52,6 +52,20 @@ def test_pass_rates_per_question_and_test(report):
     assert rows[("q1", "q1 - 2")]["full_marks"] == "4"
 
 
+def test_unexplained_failures_are_the_lost_questions_no_mistake_names(report):
+    """dave's failure is a catalogued mistake (tests/conftest.py's tiny catalogue), so it is
+    explained; mallory's relu raises, which no mistake in the catalogue does; students
+    whose notebook did not run (erin, slowpoke) are problems, not patterns."""
+    assert _csv(report.files["unexplained_failures.csv"]) == [
+        {
+            "question": "q1",
+            "failed_tests": "q1 - 1; q1 - 2",
+            "students": "1",
+            "student_ids": "mallory",
+        }
+    ]
+
+
 def test_scores_histogram_is_a_real_png(report):
     data = report.files["scores.png"].read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -148,8 +162,10 @@ def test_report_command_prints_a_summary_and_writes_the_files(graded_class, cli)
     assert "bad-notebook 1" in proc.stdout and "timeout 1" in proc.stdout
     assert "Near-identical code (similarity ≥ 0.95)" in proc.stdout
     assert "alice" in proc.stdout.split("Near-identical")[1]
+    assert "Lost questions no catalogued mistake explains: 1 pattern(s)" in proc.stdout
     out = graded_class.root / "reports" / "hw01"
     names = {"question_pass_rates.csv", "scores.png", "similarity.csv", "problems.csv"}
+    names.add("unexplained_failures.csv")
     assert {p.name for p in out.iterdir()} == names
 
 

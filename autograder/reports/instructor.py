@@ -5,8 +5,12 @@ submission (the one that counts), then
     slowest         the submissions that took longest to grade
     problems        submissions that hit a limit or did not run (status other than ok)
     similar_pairs   near-identical code between students (autograder.reports.similarity)
+    unexplained     lost questions whose failures no catalogued mistake names
+                    (grading.diagnoses), grouped by which tests failed: the next mistakes
+                    to name after a deadline
 
-written as question_pass_rates.csv, scores.png, similarity.csv and problems.csv.
+written as question_pass_rates.csv, scores.png, similarity.csv, problems.csv and
+unexplained_failures.csv.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class LatestSubmission:
     notebook_errors: int
     code_text: str | None
     source: str
+    diagnosed: frozenset[str] = frozenset()  # questions whose failures a mistake names
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,15 @@ class PassRate:
         return self.full_marks / self.students if self.students else 0.0
 
 
+@dataclass(frozen=True)
+class Unexplained:
+    """Students who lost points on a question the same way, with no mistake named."""
+
+    question: str
+    failed: tuple[str, ...]  # the question's failed tests, by name
+    students: tuple[str, ...]
+
+
 @dataclass
 class Report:
     assignment: str
@@ -75,6 +89,7 @@ class Report:
     threshold: float
     without_code: list[str]  # students whose code was not stored (bad notebook, older grading)
     starter_found: bool
+    unexplained: list[Unexplained] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -115,6 +130,7 @@ def _latest(row: Submission) -> LatestSubmission:
         notebook_errors=len(extra.get("notebook_errors") or []),
         code_text=row.code_text,
         source=row.source,
+        diagnosed=frozenset(str(d.get("question")) for d in extra.get("diagnoses") or []),
     )
 
 
@@ -166,10 +182,30 @@ def problems(submissions: list[LatestSubmission]) -> list[LatestSubmission]:
     return [s for s in submissions if s.status != "ok"]
 
 
+def unexplained(submissions: list[LatestSubmission]) -> list[Unexplained]:
+    """Lost questions of notebooks that ran (status ok) with no diagnosis, grouped by their
+    failed tests; the largest groups first."""
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for sub in submissions:
+        if sub.status != "ok":
+            continue
+        failed = {
+            question: tuple(
+                sorted(str(t.get("name", "")) for t in group if t.get("status") == "failed")
+            )
+            for question, group in group_by_question(sub.tests).items()
+        }
+        for question, (got, most) in sub.questions.items():
+            if got < most and question not in sub.diagnosed and failed.get(question):
+                groups.setdefault((question, failed[question]), []).append(sub.student_id)
+    rows = [Unexplained(q, f, tuple(sorted(s))) for (q, f), s in groups.items()]
+    return sorted(rows, key=lambda r: (-len(r.students), r.question, r.failed))
+
+
 def build_report(
     course: Course, gradebook: Gradebook, assignment: str, out_dir: Path, *, threshold: float
 ) -> Report:
-    """Gather everything, write the four files into `out_dir`, return the report."""
+    """Gather everything, write the files into `out_dir`, return the report."""
     component = course.component(assignment)
     submissions = latest_submissions(gradebook, assignment)
     if not submissions:
@@ -191,18 +227,20 @@ def build_report(
         threshold=threshold,
         without_code=sorted(s.student_id for s in submissions if not s.code_text),
         starter_found=starter is not None,
+        unexplained=unexplained(submissions),
     )
     write_files(report, out_dir)
     return report
 
 
 def write_files(report: Report, out_dir: Path) -> None:
-    """The four report files; their paths land in report.files."""
+    """The report files; their paths land in report.files."""
     out_dir.mkdir(parents=True, exist_ok=True)
     writers = {
         "question_pass_rates.csv": _pass_rates_csv,
         "similarity.csv": _similarity_csv,
         "problems.csv": _problems_csv,
+        "unexplained_failures.csv": _unexplained_csv,
     }
     for name, write in writers.items():
         path = out_dir / name
@@ -282,4 +320,12 @@ def _problems_csv(report: Report, writer) -> None:
                 s.notebook_errors,
                 s.source,
             ]
+        )
+
+
+def _unexplained_csv(report: Report, writer) -> None:
+    writer.writerow(["question", "failed_tests", "students", "student_ids"])
+    for row in report.unexplained:
+        writer.writerow(
+            [row.question, "; ".join(row.failed), len(row.students), "; ".join(row.students)]
         )
