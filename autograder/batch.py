@@ -152,7 +152,7 @@ def finish_submission(
     component = course.component(bundle.assignment)
     graded = _graded(result, sub, bundle)
     late = late_outcome(course, graded)
-    payload = apply_late(to_gradescope(result, bundle.catalogue()), late, bundle.max_points)
+    payload = apply_late(to_gradescope(result, bundle.catalogue), late, bundle.max_points)
     payload["extra_data"]["submitted_at"] = sub.submitted_at.isoformat()
     payload["extra_data"]["time_source"] = sub.time_source
     try:

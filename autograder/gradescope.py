@@ -104,7 +104,7 @@ def run(root: Path) -> dict:
 
             backend = required if required in available_backends() else "auto"
         result = grade_notebook(bundle, notebook, student_id=student_id, backend=backend)
-    payload = to_gradescope(result, bundle.catalogue())
+    payload = to_gradescope(result, bundle.catalogue)
     write_results_json(results_dir / "results.json", payload)
     return payload
 

@@ -22,7 +22,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from autograder.grading.bundle import load_bundle
+from autograder.grading.bundle import Bundle, load_bundle
 from autograder.grading.diagnoses import Catalogue, Mistake, case_of, diagnose
 from autograder.grading.notebook import load_test_file
 from autograder.grading.results import TestRecord
@@ -30,9 +30,8 @@ from autograder.grading.results import TestRecord
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def cases_of(bundle_dir: Path) -> list[tuple[str, str, bool, float]]:
+def cases_of(bundle: Bundle) -> list[tuple[str, str, bool, float]]:
     """(question, case name, hidden, points) of every case of the bundle, in order."""
-    bundle = load_bundle(bundle_dir)
     out = []
     for path in bundle.test_files():
         parsed = load_test_file(path)
@@ -97,12 +96,12 @@ def line(hw: str, label: str, present: dict[str, int], held: dict[str, int]) -> 
 
 def main(homeworks: list[str]) -> None:
     for hw in homeworks:
-        bundle_dir = ROOT / "dist" / hw
-        catalogue = load_bundle(bundle_dir).catalogue()
+        bundle = load_bundle(ROOT / "dist" / hw)
+        catalogue = bundle.catalogue
         if catalogue is None:
             print(f"diagnoses {hw}: no catalogue in dist/{hw} (release it first)")
             continue
-        cases = cases_of(bundle_dir)
+        cases = cases_of(bundle)
         print(line(hw, "", *counts(catalogue, cases, public_only=False)))
         print(line(hw, " (public phase)", *counts(catalogue, cases, public_only=True)))
 

@@ -237,13 +237,12 @@ TINY_MISTAKES = [
 def add_tiny_catalogue(bundle_dir: Path) -> None:
     """Put TINY_MISTAKES into a built tiny bundle as its diagnoses.json (bundle.json rewritten
     for the new version), as `autograder release` ships a master's catalogue."""
-    from autograder.grading.bundle import write_bundle_json
+    from autograder.grading.bundle import version_of_tests, write_bundle_json
     from autograder.grading.diagnoses import (
         FILE,
         Mistake,
         catalogue_json,
         element,
-        version_of_tests,
     )
 
     # the tiny tests assert without a message: a failure is keyed by its type alone

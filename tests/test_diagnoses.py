@@ -10,7 +10,7 @@ import pytest
 
 from autograder.authoring.release import ReleaseRefused, release
 from autograder.errors import ConfigError
-from autograder.grading.bundle import content_version
+from autograder.grading.bundle import content_version, version_of_tests
 from autograder.grading.diagnoses import (
     FILE,
     Catalogue,
@@ -19,7 +19,6 @@ from autograder.grading.diagnoses import (
     diagnose,
     element,
     load_catalogue,
-    version_of_tests,
 )
 from autograder.grading.results import GradingResult, to_gradescope
 from autograder.grading.results import TestRecord as Record

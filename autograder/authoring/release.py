@@ -39,9 +39,15 @@ import nbformat
 from autograder.authoring.leaks import find_hint_leaks, find_leaks
 from autograder.course.config import Course
 from autograder.errors import AutograderError, ConfigError
-from autograder.grading.bundle import Bundle, describe_time_limits, load_bundle, write_bundle_json
+from autograder.grading.bundle import (
+    Bundle,
+    describe_time_limits,
+    load_bundle,
+    version_of_tests,
+    write_bundle_json,
+)
 from autograder.grading.diagnoses import FILE as DIAGNOSES_FILE
-from autograder.grading.diagnoses import Catalogue, case_of, version_of_tests
+from autograder.grading.diagnoses import Catalogue, case_of
 from autograder.grading.limits import LimitPolicy, Limits
 from autograder.grading.notebook import load_test_file
 from autograder.grading.proxy import LIBRARY_ALIASES
@@ -149,7 +155,7 @@ def release(
         problems = _check_points(bundle, component.max_points)
         master = nbformat.read(master_path(course, assignment), as_version=4)
         problems += [str(leak) for leak in find_leaks(master, bundle.test_files(), student_dir)]
-        catalogue = bundle.catalogue()
+        catalogue = bundle.catalogue
         if catalogue is not None:
             problems += _check_catalogue(bundle, catalogue)
             hints = {m.name: m.hint for m in catalogue.mistakes}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,9 @@ class Bundle:
     # own: the question asks the student to define them, so tests take them from the
     # notebook; every other alias is always the grader's module
     student_aliases: frozenset[str] = frozenset()
+    # the catalogue of mistakes released with the tests (diagnoses.json), read once with
+    # the bundle; None if there is none
+    catalogue: Catalogue | None = field(default=None, compare=False)
 
     @property
     def tests_dir(self) -> Path:
@@ -54,10 +58,6 @@ class Bundle:
     @property
     def files_dir(self) -> Path:
         return self.root / "files"
-
-    def catalogue(self) -> Catalogue | None:
-        """The catalogue of mistakes released with the tests, None if there is none."""
-        return load_catalogue(self.root / DIAGNOSES_FILE)
 
     def seed_settings(self) -> dict[str, Any] | None:
         """The seed as bundle.json keeps it."""
@@ -70,22 +70,33 @@ class Bundle:
         return [self.tests_dir / f"{name}.py" for name in self.questions]
 
 
+def _digest(root: Path, paths: Iterable[Path]) -> str:
+    """sha256 over the paths (relative to root) and bytes of the files given, in order."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def content_version(root: Path) -> str:
     """sha256 over the relative paths and bytes of everything under tests/ and files/, and
     of diagnoses.json where there is one (a bundle without it keeps its old version)."""
-    digest = hashlib.sha256()
-    for sub in ("tests", "files"):
-        base = root / sub
-        if not base.is_dir():
-            continue
-        for path in sorted(p for p in base.rglob("*") if p.is_file()):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    diagnoses = root / DIAGNOSES_FILE
-    if diagnoses.is_file():
-        digest.update(DIAGNOSES_FILE.encode() + b"\0")
-        digest.update(hashlib.sha256(diagnoses.read_bytes()).digest())
-    return digest.hexdigest()
+    paths = [
+        path
+        for sub in ("tests", "files")
+        if (root / sub).is_dir()
+        for path in sorted(p for p in (root / sub).rglob("*") if p.is_file())
+    ]
+    if (root / DIAGNOSES_FILE).is_file():
+        paths.append(root / DIAGNOSES_FILE)
+    return _digest(root, paths)
+
+
+def version_of_tests(tests_dir: Path) -> str:
+    """sha256 over the test files alone (`tests/*.py`): what a catalogue of mistakes was
+    computed against (grading.diagnoses)."""
+    return _digest(tests_dir.parent, sorted(tests_dir.glob("*.py")))
 
 
 def write_bundle_json(
@@ -141,6 +152,7 @@ def load_bundle(root: Path) -> Bundle:
         limits=Limits().with_overrides(meta.get("limits")),
         reference=meta.get("reference") or {},
         student_aliases=frozenset(str(n) for n in meta.get("student_aliases", [])),
+        catalogue=load_catalogue(root / DIAGNOSES_FILE),
         **_seed(meta.get("seed"), meta_path),
     )
     missing = [p.name for p in bundle.test_files() if not p.is_file()]

@@ -31,7 +31,6 @@ release's leak check reads them too.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -56,7 +55,7 @@ class Mistake:
 @dataclass(frozen=True)
 class Catalogue:
     assignment: str
-    tests_version: str  # version_of_tests() of the tests the signatures were computed with
+    tests_version: str  # bundle.version_of_tests() of the tests the signatures were computed with
     mistakes: tuple[Mistake, ...]
 
 
@@ -67,15 +66,6 @@ def element(case: str, failure: str) -> str:
 
 def case_of(item: str) -> str:
     return item.split(" | ", 1)[0]
-
-
-def version_of_tests(tests_dir: Path) -> str:
-    """sha256 over the names and bytes of the test files (`tests/*.py`)."""
-    digest = hashlib.sha256()
-    for path in sorted(tests_dir.glob("*.py")):
-        digest.update(path.name.encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def catalogue_json(assignment: str, version: str, mistakes: Iterable[Mistake]) -> str:
@@ -165,14 +155,9 @@ def diagnose(tests: Sequence[Any], catalogue: Catalogue | None) -> list[dict[str
         scored = []
         for mistake in catalogue.mistakes:
             s = {e for e in mistake.failed.get(question, ()) if case_of(e) in held[question]}
-            if s:
+            # a mistake whose failures elsewhere this result does not show is not this one
+            if s and _seen_elsewhere(mistake, question, failed, held):
                 scored.append((len(f & s) / len(f | s), mistake))
-        # a mistake whose failures elsewhere this result does not show is not this one
-        scored = [
-            (similarity, m)
-            for similarity, m in scored
-            if _seen_elsewhere(m, question, failed, held)
-        ]
         if not scored:
             continue
         best = max(similarity for similarity, _ in scored)

@@ -46,7 +46,7 @@ def grade_claimed(
             public = grade_notebook(
                 bundle, sub.path, student_id=sub.student_id, backend=backend, public_only=True
             )
-            payload = to_gradescope(public, bundle.catalogue())
+            payload = to_gradescope(public, bundle.catalogue)
             # a fact about the homework, never about this notebook's hidden results
             payload["extra_data"]["hidden_tests_pending"] = has_hidden_tests(bundle)
             write_results_json(results, payload)

@@ -71,12 +71,12 @@ def main() -> None:
     for seed in SEEDS:
         R, M, _, _ = ns["make_ratings"](seed)
         R_held, M_held = ratings_heldout(seed)
-        mu = float(R[M].mean())
-        constant = {"mu": mu, **{k: torch.zeros(s) for k, s in (("user_bias", 600), ("item_bias", 400))}}
-        constant.update(P=torch.zeros(600, 1, dtype=torch.float64), Q=torch.zeros(400, 1, dtype=torch.float64))
+        zeros = {"P": (600, 1), "Q": (400, 1), "user_bias": (600,), "item_bias": (400,)}
+        global_mean = {"mu": float(R[M].mean())}
+        global_mean.update({k: torch.zeros(shape, dtype=torch.float64) for k, shape in zeros.items()})
         runs = {
             "reference": train_explicit(R, M, seed=seed)[0],
-            "global mean": {**constant, "user_bias": constant["user_bias"].double(), "item_bias": constant["item_bias"].double()},
+            "global mean": global_mean,
             "biases only (factors=0)": train_explicit(R, M, factors=0, seed=seed)[0],
             "no regularisation (lam=0.01)": train_explicit(R, M, lam=0.01, seed=seed)[0],
             "20 factors, lam=1": train_explicit(R, M, factors=20, lam=1.0, seed=seed)[0],
@@ -92,19 +92,19 @@ def main() -> None:
         def recall(scores: torch.Tensor) -> float:
             return recall_at_k(top_k_unseen(scores, seen, 10), held, 10)
 
-        def factors(**kwargs) -> torch.Tensor:
-            X, Y, _ = train_implicit(clicks, seed=seed, **kwargs)
+        def factors(data: torch.Tensor = clicks, **kwargs) -> torch.Tensor:
+            X, Y, _ = train_implicit(data, seed=seed, **kwargs)
             return X @ Y.T
 
         scores = {
             "reference": factors(),
             "popularity": popularity(clicks).expand(600, -1),
             "random": torch.rand(600, 400, generator=torch.Generator().manual_seed(seed), dtype=torch.float64),
-            "binary counts (alpha on r > 0)": factors_binary(train_implicit, clicks, seed),
+            "binary counts (alpha on r > 0)": factors((clicks > 0).double()),
             "one factor": factors(factors=1),
             "2 iterations": factors(iterations=2),
             "no regularisation (lam=1e-6)": factors(lam=1e-6),
-            "c = alpha r (alpha=2)": wrong_confidence(ns, clicks, seed),
+            "c = alpha r (alpha=2)": wrong_confidence(clicks, seed),
         }  # fmt: skip
         for name, s in scores.items():
             implicit.setdefault(name, []).append(recall(s))
@@ -117,29 +117,21 @@ def main() -> None:
         print(f"  {name:32s} " + " ".join(f"{v:.3f}" for v in values) + f"   range {min(values):.3f}-{max(values):.3f}")
 
 
-def factors_binary(train_implicit, clicks: torch.Tensor, seed: int) -> torch.Tensor:
-    X, Y, _ = train_implicit((clicks > 0).double(), seed=seed)
-    return X @ Y.T
-
-
-def wrong_confidence(ns: dict, clicks: torch.Tensor, seed: int) -> torch.Tensor:
-    """The reference loop with the `implicit` library's confidence c = alpha r (zeros weigh
-    nothing): the reference step on a shifted confidence, C - I = alpha r - 1."""
-    step = ns["implicit_step"]
+def wrong_confidence(clicks: torch.Tensor, seed: int) -> torch.Tensor:
+    """The reference loop (f = 8, lambda = 1, alpha = 2, 10 iterations, the same draws) with
+    the `implicit` library's confidence c = alpha r, under which zeros weigh nothing."""
     g = torch.Generator().manual_seed(seed)
-    X = 0.01 * torch.randn(600, 8, generator=g, dtype=torch.float64)
+    X = 0.01 * torch.randn(600, 8, generator=g, dtype=torch.float64)  # drawn, as the reference
     Y = 0.01 * torch.randn(400, 8, generator=g, dtype=torch.float64)
 
-    def shifted(R: torch.Tensor, F: torch.Tensor) -> torch.Tensor:
-        preference = (R > 0).double()
-        extra = 2.0 * R - 1
-        A = torch.einsum("ui,if,ig->ufg", 1 + extra, F, F) + torch.eye(8, dtype=torch.float64)
-        return torch.linalg.solve(A, ((1 + extra) * preference) @ F)
+    def step(R: torch.Tensor, F: torch.Tensor) -> torch.Tensor:
+        C = 2.0 * R
+        A = torch.einsum("ui,if,ig->ufg", C, F, F) + torch.eye(8, dtype=torch.float64)
+        return torch.linalg.solve(A, (C * (R > 0)) @ F)
 
-    del step  # the reference step fixes c = 1 + alpha r; this one is written out
     for _ in range(10):
-        X = shifted(clicks, Y)
-        Y = shifted(clicks.T, X)
+        X = step(clicks, Y)
+        Y = step(clicks.T, X)
     return X @ Y.T
 
 

@@ -25,11 +25,11 @@ REPO_ROOT = TESTS.parent
 sys.path.insert(0, str(TESTS))
 sys.path.insert(0, str(REPO_ROOT))
 
+from autograder.grading.bundle import version_of_tests  # noqa: E402
 from autograder.grading.diagnoses import (  # noqa: E402
     FILE,
     Mistake,
     catalogue_json,
-    version_of_tests,
 )
 from mutation.blind_grade import Homework  # noqa: E402
 from mutation.harness import Mutant, signature  # noqa: E402

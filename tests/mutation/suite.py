@@ -26,8 +26,9 @@ import pytest
 import torch
 from otter.test_files.exception_test import ExceptionTestFile
 
+from autograder.grading.bundle import version_of_tests
 from autograder.grading.diagnoses import FILE as DIAGNOSES_FILE
-from autograder.grading.diagnoses import load_catalogue, version_of_tests
+from autograder.grading.diagnoses import load_catalogue
 from mutation import plans
 from mutation.harness import (
     REPO_ROOT,
