@@ -20,10 +20,10 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "hw01"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-import otter_harness as harness  # noqa: E402
 from homework_runtime import line, time_cases, time_cells  # noqa: E402
+from mutation import harness  # noqa: E402
 
 NOTEBOOK_BUDGET = 60.0  # s, the whole solution notebook on one core
 HIDDEN_BUDGET = 10.0  # s, all hidden test cases together
@@ -57,7 +57,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as tmp:
-        assigned = harness.assign(harness.MASTER, Path(tmp) / "dist")
+        assigned = harness.assign("hw01", Path(tmp) / "dist")
         cells = harness.code_cells(assigned.autograder_notebook)
         namespace, cell_times = time_cells(cells)
         cases = time_cases(assigned.autograder_tests, namespace)

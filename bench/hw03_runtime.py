@@ -25,10 +25,10 @@ import torch
 from otter.test_files.exception_test import ExceptionTestFile
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "hw03"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-import hw03_harness as harness  # noqa: E402
 from homework_runtime import measure, report  # noqa: E402
+from mutation import harness  # noqa: E402
 
 SEEDS = range(5)
 

@@ -4,7 +4,9 @@ class always matches the current homework:
     ivanova     the solution, on time                      -> 15
     petrov      parts A and B solved, C and D left blank   -> partial credit
     sidorov     the blank notebook                         -> 0
-    kuznetsova  the solution, 27 hours late (2 started days) -> 15 minus 20%
+    kuznetsova  the solution with one common mistake (dropout's kept elements not rescaled
+                by 1/(1-p)), 27 hours late (2 started days) -> q11 lost, then minus 20%;
+                her feedback names the mistake (the catalogue's hint)
     smirnov     a file that is not valid JSON              -> 0, "bad-notebook"
     hacker      the blank plus cheats: always-equal objects under every tested name,
                 patched torch.allclose, a hunt for test files, a printed fake score -> 0
@@ -98,6 +100,20 @@ def partial(
     return mixed
 
 
+# a mistake of hw01's catalogue (tests/hw01/hw01_mutants.py, `dropout_without_scaling`)
+DROPOUT_NOT_RESCALED = ("return x * keep / (1.0 - self.p)", "return x * keep")
+
+
+def with_mistake(solution: nbformat.NotebookNode, old: str, new: str) -> nbformat.NotebookNode:
+    """The solution with `old` replaced by `new` in the one cell that holds it."""
+    mistaken = nbformat.from_dict(solution)
+    cells = [c for c in mistaken.cells if c.cell_type == "code" and old in c.source]
+    if len(cells) != 1:
+        raise SystemExit(f"the hw01 solution holds {old!r} in {len(cells)} cells, not one")
+    cells[0].source = cells[0].source.replace(old, new)
+    return mistaken
+
+
 def write(path: Path, nb: nbformat.NotebookNode, when: float) -> None:
     nbformat.write(nb, path)
     os.utime(path, (when, when))
@@ -117,7 +133,7 @@ def main(out: Path) -> None:
     write(out / "ivanova.ipynb", solution, on_time)
     write(out / "petrov.ipynb", partial(solution, blank), on_time)
     write(out / "sidorov.ipynb", blank, on_time)
-    write(out / "kuznetsova.ipynb", solution, late)
+    write(out / "kuznetsova.ipynb", with_mistake(solution, *DROPOUT_NOT_RESCALED), late)
     hacked = nbformat.from_dict(blank)
     hacked.cells.append(nbformat.v4.new_code_cell(CHEATS.format(names=names)))
     write(out / "hacker.ipynb", hacked, on_time)

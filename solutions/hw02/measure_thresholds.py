@@ -18,9 +18,9 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "hw02"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-import hw02_harness as harness  # noqa: E402
+from mutation import harness  # noqa: E402
 
 SEEDS = range(5)
 
@@ -40,7 +40,7 @@ def summary(label: str, values: list[float]) -> None:
 
 def reference_namespace() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        assigned = harness.assign(Path(tmp) / "dist")
+        assigned = harness.assign("hw02", Path(tmp) / "dist")
         cells = harness.code_cells(assigned.autograder_notebook)
     # the first cell imports and builds the training set, the digits cell defines the
     # classifier helpers; the rest are definitions

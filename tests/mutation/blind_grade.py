@@ -25,19 +25,15 @@ import torch
 TESTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS))
 
-from mutation import plans  # noqa: E402
 from mutation.harness import (  # noqa: E402
     Mutant,
+    assign,
+    code_cells,
     execute,
-    is_definition_cell,
-    mutated_cells,
-    own_copy,
+    grade,
     test_inputs,
 )
-
-# homeworks whose mutant tests reuse the reference's trained models and grade only the
-# questions a mutant reaches (tests/mutation/plans.py); the others re-run later answer cells
-REPLAYED = {"hw01", "hw02"}
+from mutation.suite import grade_mutant  # noqa: E402
 
 
 @dataclass
@@ -60,48 +56,27 @@ class Verdict:
 
 
 class Homework:
-    """Executes the reference once and grades a mutant's namespace on every question."""
+    """Executes the reference once and grades a mutant as the homework's own mutant tests do
+    (`mutation.suite.grade_mutant`, with the homework's `HOMEWORK` description)."""
 
     def __init__(self, hw: str, workdir: Path):
         sys.path.insert(0, str(TESTS / hw))
         self.hw = hw
-        if hw == "hw01":
-            import otter_harness as harness
-
-            assigned = harness.assign(harness.MASTER, workdir / "dist")
-        elif (TESTS / hw / f"{hw}_harness.py").exists():
-            harness = __import__(f"{hw}_harness")
-            assigned = harness.assign(workdir / "dist")
-        else:  # a homework that adds only its catalogue: the shared harness as it is
-            from mutation import harness
-
-            assigned = harness.assign(hw, workdir / "dist")
-        self.harness, self.tests_dir = harness, assigned.autograder_tests
-        self.cells = harness.code_cells(assigned.autograder_notebook)
+        self.spec = importlib.import_module(f"test_{hw}_master").HOMEWORK
+        assigned = assign(hw, workdir / "dist")
+        self.tests_dir = assigned.autograder_tests
+        self.cells = code_cells(assigned.autograder_notebook)
         self.reference = execute(self.cells)
         if self.reference.errors:
             raise SystemExit(f"the reference fails: {self.reference.errors}")
-        if hw == "hw02":
-            self.cases = harness.load_cases(self.tests_dir)
-            self.base_results = {r.name: r for r in harness.grade(self.cases, self.namespace)}
-        if hw not in REPLAYED:
-            catalogue = __import__(f"{hw}_mutants")
-            self.inputs = test_inputs(self.tests_dir)
-            self.reported = getattr(catalogue, "REPORTED", ())
-        lost = self.lost(self.grade_all(self.namespace))
+        self.inputs = test_inputs(self.tests_dir)
+        lost = self.lost(grade(self.tests_dir, self.namespace))
         if lost:
             raise SystemExit(f"the reference loses points on {lost}")
 
     @property
     def namespace(self) -> dict[str, Any]:
         return self.reference.namespace
-
-    def grade_all(self, namespace: dict[str, Any], questions: set[str] | None = None) -> list:
-        if self.hw == "hw02":
-            return self.harness.grade(
-                self.cases, namespace, reuse=(self.namespace, self.base_results)
-            )
-        return self.harness.grade(self.tests_dir, namespace, questions=questions)
 
     @staticmethod
     def lost(results: list) -> dict[str, float]:
@@ -113,16 +88,10 @@ class Homework:
 
     def graded(self, mutant: Mutant) -> tuple[Any, list]:
         """(the mutant's execution, its test results) as its homework's own tests grade it."""
-        if self.hw not in REPLAYED:
-            # as the homework's own mutant tests: trained models take an edited class, and
-            # only the questions whose tests reach a changed name are graded
-            plan = plans.plan_for(mutant, self.cells, self.namespace, self.reported)
-            run = plans.mutant_namespace(self.namespace, plan)
-            reached = plans.affected_questions(self.inputs, self.namespace, plan.changed)
-            return run, self.grade_all(run.namespace, questions=reached)
-        sources = mutated_cells(mutant, self.cells)
-        run = execute(self.downstream(mutant, sources), own_copy(self.namespace))
-        return run, self.grade_all(run.namespace)
+        graded = grade_mutant(
+            self.spec, mutant, self.tests_dir, self.cells, self.namespace, self.inputs
+        )
+        return graded.run, graded.results
 
     def verdict(self, mutant: Mutant) -> Verdict:
         run, results = self.graded(mutant)
@@ -137,24 +106,6 @@ class Homework:
             sum(lost.values()),
             [text.strip().splitlines()[-1] for _, text in run.errors],
         )
-
-    def downstream(self, mutant: Mutant, sources: list[str]) -> list[str]:
-        """hw01/hw02: once an answer cell runs again, every later answer cell runs too, as in
-        the student's notebook (a re-trained U-Net is fused, pruned and quantized again; the
-        catalogues instead name the artefacts that no longer match the reference)."""
-        definitions = [s for s in sources if is_definition_cell(s)]
-        answers = [s for s in sources if not is_definition_cell(s)]
-        if not answers:
-            return sources
-        computation = [i for i, c in enumerate(self.cells) if not is_definition_cell(c)]
-        again = {}  # notebook index -> source: the cells named by `rerun`, the edited one
-        for source in answers:
-            if source in self.cells:
-                again[self.cells.index(source)] = source
-            else:
-                again[next(i for i in computation if mutant.target in self.cells[i])] = source
-        first = min(again)
-        return definitions + [again.get(i, self.cells[i]) for i in computation if i >= first]
 
 
 def _question_order(results: list) -> list[str]:

@@ -1,8 +1,7 @@
 """Mutants built from ONE executed reference, for homeworks whose answers train models.
 
-A mutant's plan (`plan_mutant` from a definition's edits, `plan_for` from a shared-format
-`Mutant`) says which cell sources to execute over a copy of the reference namespace and which
-names the mutant changes. `mutant_namespace` gives the reference's trained models the edited
+A mutant's plan (`plan_for`, from a shared-format `Mutant`) says which cell sources to execute
+over a copy of the reference namespace and which names the mutant changes. `mutant_namespace` gives the reference's trained models the edited
 class (on a copy), so a mutant is judged with the trained weights and without retraining;
 only cells a mutant names in `rerun` train again. `with_reported` adds the cheap cells that
 report a metric the mutant reaches, and `affected_questions` says which questions' tests reach
@@ -13,16 +12,18 @@ from __future__ import annotations
 
 import ast
 import copy
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import torch
 
 from mutation.harness import (
     Execution,
     Mutant,
     bound_names,
     defines,
-    edit_definitions,
     execute,
     is_definition_cell,
     mutated_answer_cells,
@@ -54,55 +55,6 @@ class MutantPlan:
     changed: frozenset[str]
 
 
-def plan_mutant(
-    cells: list[str], edits: dict[str, tuple[tuple[str, str], ...]], rerun: tuple[str, ...] = ()
-) -> MutantPlan:
-    """The plan for a mutant: every definition cell (edited), then edited and `rerun` cells.
-
-    An edit naming something no definition-only cell defines (a function sharing its cell
-    with a training run, a variable such as `cls_vocab`) applies to the cell defining it, or
-    else to the first cell holding its first snippet. Definition cells are re-executed so
-    that other functions pick up the edited ones; the other cells run in notebook order."""
-    definitions = defined_names(cells)
-    patched, seen = [], set()
-    for source in cells:
-        if is_definition_cell(source):
-            source, hits = edit_definitions(
-                source, {k: v for k, v in edits.items() if k in definitions}
-            )
-            seen |= hits
-            patched.append(source)
-    missing = {k for k in edits if k in definitions} - seen
-    if missing:
-        raise KeyError(f"no definition cell defines {sorted(missing)}")
-    edited: dict[int, str] = {}
-    for name, snippets in edits.items():
-        if name in definitions:
-            continue
-        index = next(
-            (i for i, c in enumerate(cells) if f"def {name}(" in c or f"class {name}(" in c),
-            next((i for i, c in enumerate(cells) if snippets[0][0] in c), None),
-        )
-        if index is None:
-            raise KeyError(f"{name}: no cell defines it or contains {snippets[0][0]!r}")
-        source = edited.get(index, cells[index])
-        for old, new in snippets:
-            if old not in source:
-                raise KeyError(f"{name}: snippet not found: {old!r}")
-            source = source.replace(old, new)
-        edited[index] = source
-    unknown = [s for s in rerun if not any(s in source for source in cells)]
-    if unknown:
-        raise KeyError(f"no cell contains {unknown}")
-    again = [i for i, c in enumerate(cells) if i in edited or any(s in c for s in rerun)]
-    changed = set(edits)
-    for i in again:
-        changed |= bound_names(edited.get(i, cells[i]))
-    return MutantPlan(
-        tuple(patched + [edited.get(i, cells[i]) for i in again]), tuple(again), frozenset(changed)
-    )
-
-
 def mutant_namespace(base: dict[str, Any], plan: MutantPlan) -> Execution:
     """The executed solution with the mutant applied: the definition cells run first, then
     trained models take edited classes (on a copy, so the shared solution run stays intact),
@@ -120,7 +72,14 @@ def mutant_namespace(base: dict[str, Any], plan: MutantPlan) -> Execution:
                 twin = copy.deepcopy(value)
                 twin.__class__ = cls
                 run.namespace[key] = twin
-    rest = execute([s for s in plan.sources if not is_definition_cell(s)], run.namespace)
+    answers = [s for s in plan.sources if not is_definition_cell(s)]
+    # a model an edited or re-run cell reads gets its own copy too: a mistake that trains it
+    # in place (a layer shared with another model) leaves the reference as it was
+    for name in set().union(*map(read_names, answers)):
+        value = run.namespace.get(name)
+        if isinstance(value, torch.nn.Module) and value is base.get(name):
+            run.namespace[name] = copy.deepcopy(value)
+    rest = execute(answers, run.namespace)
     run.errors.extend((len(definitions) + i, text) for i, text in rest.errors)
     return run
 
@@ -161,6 +120,18 @@ def affected_questions(
     """The questions whose tests reach a changed name; the others grade as the reference."""
     changed = set(changed)
     return {q for q, names in inputs.items() if reached_names(names, namespace) & changed}
+
+
+def narrowed(
+    mutant: Mutant, cells: Sequence[str], namespace: dict[str, Any], inputs: dict[str, set[str]]
+) -> Mutant:
+    """The mutant retraining only the models its own question's tests reach (the `rerun`
+    cells binding a name they reach). Its signature is then what its own question sees, plus
+    every other question it reaches without retraining: a homework with many training-loop
+    mistakes (hw01) affords that, not a retraining of every model per mistake."""
+    reach = reached_names(inputs[mutant.question], namespace)
+    keep = tuple(s for s in mutant.rerun if any(bound_names(c) & reach for c in cells if s in c))
+    return dataclasses.replace(mutant, rerun=keep)
 
 
 def plan_for(

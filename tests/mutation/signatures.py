@@ -4,9 +4,9 @@ feedback (issue #30):
     python tests/mutation/signatures.py hw06      # writes solutions/hw06/diagnoses.json
 
 Every catalogued mistake with a student hint (tests/hwNN/hwNN_mutants.py) is graded as the
-homework's own mutant tests grade it (the reference executed once, the questions the change
-reaches); its signature is, per question, the test cases it fails. `autograder release`
-ships the file in the grader bundle, which names the likely mistake of a submission's
+homework's own mutant tests grade it (`mutation.suite.grade_mutant`: the reference executed
+once, the questions the change reaches); its signature is, per question, the test cases it
+fails. `autograder release` ships the file in the grader bundle, which names the likely mistake of a submission's
 failed question (autograder/grading/diagnoses.py). The shared suite fails when the file is
 stale against the tests (tests/mutation/suite.py).
 """
@@ -51,11 +51,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="default: solutions/<hw>/diagnoses.json")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    sys.path.insert(0, str(TESTS / args.hw))
-    catalogue = __import__(f"{args.hw}_mutants")
     with tempfile.TemporaryDirectory() as work:
         homework = Homework(args.hw, Path(work))
-        found = mistakes(homework, list(catalogue.MUTANTS))
+        found = mistakes(homework, list(homework.spec.mutants))
         version = version_of_tests(homework.tests_dir)
     out = args.out or REPO_ROOT / "solutions" / args.hw / FILE
     out.write_text(catalogue_json(args.hw, version, found), encoding="utf-8")

@@ -53,6 +53,8 @@ from mutation.proxy_double import proxied_namespace
 
 __all__ = [
     "Homework",
+    "GradedMutant",
+    "grade_mutant",
     "one_thread",
     "homework",
     "assigned",
@@ -96,6 +98,8 @@ class Homework:
     training_cells: tuple[str, ...] = ()  # snippets of the cells that train a model
     reported: tuple[str, ...] = ()  # cheap cells reporting a metric (plans.with_reported)
     foreseen: frozenset[str] = frozenset()  # mistakes the issue names: must be catalogued
+    narrow_retraining: bool = False  # a mutant retrains only what its question reaches
+    timed_cases: frozenset[str] = frozenset()  # machine-dependent for a wrong submission
     min_mutants: int = 45
     library_names: frozenset[str] = field(default=LIBRARY_NAMES)
 
@@ -190,6 +194,39 @@ def _build_script():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _as_graded(homework: Homework, mutant: Mutant, cells, namespace, reach) -> Mutant:
+    """The mutant as its homework grades it (`plans.narrowed` where the homework says so)."""
+    if homework.narrow_retraining:
+        return plans.narrowed(mutant, cells, namespace, reach)
+    return mutant
+
+
+@dataclass
+class GradedMutant:
+    questions: set[str]  # those whose tests reach what the mutant changed: the graded ones
+    run: Execution
+    results: list[CaseResult]
+
+
+def grade_mutant(
+    homework: Homework,
+    mutant: Mutant,
+    tests_dir,
+    cells: list[str],
+    namespace: dict[str, Any],
+    reach: dict[str, set[str]],
+) -> GradedMutant:
+    """A mutant as the mutant tests, its signature (tests/mutation/signatures.py) and blind
+    rounds grade it: built from the one executed reference, graded on the questions its
+    change reaches (the others grade as the reference does), without the timed cases."""
+    mutant = _as_graded(homework, mutant, cells, namespace, reach)
+    plan = plans.plan_for(mutant, cells, namespace, homework.reported)
+    graded = plans.affected_questions(reach, namespace, plan.changed)
+    run = plans.mutant_namespace(namespace, plan)
+    results = grade(tests_dir, run.namespace, questions=graded, skip=homework.timed_cases)
+    return GradedMutant(graded, run, results)
 
 
 def _scores(results) -> dict[str, float]:
@@ -320,7 +357,7 @@ def test_catalogue_covers_every_question_with_hints(homework):
     assert homework.foreseen <= {m.name for m in mutants}
 
 
-def test_only_mutants_naming_a_training_retrain(homework, solution_cells, solution_run):
+def test_only_mutants_naming_a_training_retrain(homework, solution_cells, solution_run, reach):
     """The one execution of the reference serves every mutant: a mutant re-executes the
     definition cells, its edited cell and its `rerun` cells, and retrains a model only if it
     edits or names that training."""
@@ -329,6 +366,7 @@ def test_only_mutants_naming_a_training_retrain(homework, solution_cells, soluti
     }
     definitions = plans.defined_names(solution_cells)
     for mutant in homework.mutants:
+        mutant = _as_graded(homework, mutant, solution_cells, solution_run.namespace, reach)
         plan = plans.plan_for(mutant, solution_cells, solution_run.namespace, homework.reported)
         retrained = set(plan.answer_cells) & training
         snippets = mutant.rerun if mutant.target in definitions else (*mutant.rerun, mutant.target)
@@ -350,8 +388,8 @@ def test_catalogue_of_mistakes_is_fresh(homework, assigned, catalogue):
     assert catalogue.tests_version == version_of_tests(assigned.autograder_tests), (
         f"diagnoses.json is stale against the tests: run `{command}`"
     )
-    hinted = [m.name for m in homework.mutants if m.hint]
-    assert [m.name for m in catalogue.mistakes] == hinted, f"run `{command}`"
+    hinted = [(m.name, m.hint) for m in homework.mutants if m.hint]
+    assert [(m.name, m.hint) for m in catalogue.mistakes] == hinted, f"run `{command}`"
 
 
 def test_mutant_is_caught_by_its_question(
@@ -359,20 +397,19 @@ def test_mutant_is_caught_by_its_question(
 ):
     """Only the questions whose tests reach what the mutant changed are graded; the others
     grade as the reference does (full marks, `test_solution_scores_full_marks`)."""
-    plan = plans.plan_for(mutant, solution_cells, solution_run.namespace, homework.reported)
-    graded = plans.affected_questions(reach, solution_run.namespace, plan.changed)
-    assert mutant.question in graded, f"{mutant.name} cannot reach {mutant.question}"
-    variant = plans.mutant_namespace(solution_run.namespace, plan)
-    assert variant.errors == []
-    results = grade(assigned.autograder_tests, variant.namespace, questions=graded)
-    lost = {r.question for r in results if not r.passed}
+    graded = grade_mutant(
+        homework, mutant, assigned.autograder_tests, solution_cells, solution_run.namespace, reach
+    )
+    assert mutant.question in graded.questions, f"{mutant.name} cannot reach {mutant.question}"
+    assert graded.run.errors == []
+    lost = {r.question for r in graded.results if not r.passed}
     assert mutant.question in lost, f"{mutant.name} is not caught by {mutant.question}"
-    lost_points = sum(r.points for r in results if not r.passed)
+    lost_points = sum(r.points for r in graded.results if not r.passed)
     assert homework.max_points - lost_points > homework.max_points / 2, (
         "one mistake should not cost most of the homework"
     )
     stored = {m.name: m.failed for m in catalogue.mistakes} if catalogue else {}
-    assert stored.get(mutant.name) == signature(results), (
+    assert stored.get(mutant.name) == signature(graded.results), (
         f"{mutant.name}: its failure signature changed; run "
         f"`python tests/mutation/signatures.py {homework.name}`"
     )

@@ -5,6 +5,7 @@ The first block re-expresses the sixteen mistakes the suite started with; the re
 blind spots found by grading a set of realistic wrong solutions (issue #11): loop behaviour,
 train/eval modes, tolerances and degenerate inputs, outcome-only checks, graph hygiene and
 effects on the caller's data. `kind` names the blind spot (tests/mutation/harness.py KINDS).
+Each mistake's student hint is in tests/hw01/hints.py.
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ import dataclasses
 import importlib.util
 from pathlib import Path
 
+from hints import CONCEPTS, HINTS
 from mutation.harness import Mutant
 
 # answer cells that train a model with the student's code
 DIGITS = "digits_model = DigitsClassifier()"
 DIABETES = "diabetes_model = DiabetesRegressor()"
 REGULARIZED = "regularized_model = nn.Sequential("
+TRAINING_CELLS = (DIGITS, DIABETES, REGULARIZED)
+# a mutant retrains only the models its own question's tests reach: the many training-loop
+# mistakes of q8 would otherwise retrain every model of the notebook (mutation.plans.narrowed)
+NARROW_RETRAINING = True
 
 MAX_SHIFT = "shifted = logits - logits.max(dim=1, keepdim=True).values"
 
@@ -361,4 +367,4 @@ ROUNDS = sorted(
     key=lambda stem: int(stem.removeprefix("round")),
 )
 BLIND = [m for r in ROUNDS for m in _blind_round(r)]
-MUTANTS = ORIGINAL + NEW + BLIND
+MUTANTS = [dataclasses.replace(m, hint=CONCEPTS[HINTS[m.name]]) for m in ORIGINAL + NEW + BLIND]
