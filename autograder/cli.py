@@ -17,7 +17,7 @@ from rich.table import Table
 
 from autograder.course.config import Course, find_course_root, load_course
 from autograder.display import plain, print_gradebook, shown
-from autograder.errors import AutograderError, OutputPathError
+from autograder.errors import AutograderError, OutputPathError, ServeError
 from autograder.gradebook.database import ENV_VAR, Gradebook, resolve_url
 from autograder.gradebook.exam_import import import_exam
 from autograder.gradebook.overrides import clear_override, set_override
@@ -594,6 +594,84 @@ def tokens_issue_cmd(
             out.print(f"{item.student_id}\t{item.token}", markup=False)
     else:
         write_tokens_csv(csv_path, issued)
+        out.print(f"Issued {len(issued)} tokens to {shown(csv_path)}; the old ones are revoked.")
+
+
+staff_app = typer.Typer(
+    help="The course's TAs and instructors (the staff pages of `autograder serve`).",
+    no_args_is_help=True,
+)
+app.add_typer(staff_app, name="staff")
+
+
+@staff_app.command("add")
+def staff_add_cmd(
+    ctx: typer.Context,
+    staff_id: Annotated[str, typer.Argument(help="Login id, e.g. ivanov_ta.")],
+    role: Annotated[str, typer.Option(help="ta or instructor (publishing is the instructor's).")],
+    name: Annotated[str | None, typer.Option(help="Full name (default: the id).")] = None,
+    email: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Add a staff member, or change one's name, email or role."""
+    from autograder.serve.staff import add_staff, staff_row
+
+    settings = _settings(ctx)
+    try:
+        row = staff_row(staff_id, name or staff_id, email, role)
+    except ValueError as exc:
+        raise ServeError(str(exc)) from None
+    added, _ = add_staff(settings.gradebook(settings.course()), [row])
+    out.print(f"{row.staff_id} ({row.role}) {'added' if added else 'updated'}")
+
+
+@staff_app.command("import")
+def staff_import_cmd(
+    ctx: typer.Context,
+    csv_file: Annotated[Path, typer.Argument(help="A CSV of staff_id,name,email,role.")],
+) -> None:
+    """Add or update staff members from a CSV; all-or-nothing."""
+    from autograder.serve.staff import add_staff, read_staff_csv
+
+    settings = _settings(ctx)
+    rows = read_staff_csv(csv_file)
+    added, updated = add_staff(settings.gradebook(settings.course()), rows)
+    out.print(f"Staff: {added} added, {updated} updated ({len(rows)} in {shown(csv_file)})")
+
+
+@staff_app.command("list")
+def staff_list_cmd(ctx: typer.Context) -> None:
+    """Every staff member with their role."""
+    from autograder.serve.staff import list_staff
+
+    settings = _settings(ctx)
+    for row in list_staff(settings.gradebook(settings.course())):
+        out.print(f"{row.staff_id}\t{row.role}\t{row.name}\t{row.email or ''}", markup=False)
+
+
+@staff_app.command("tokens")
+def staff_tokens_cmd(
+    ctx: typer.Context,
+    csv_path: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write staff_id,name,email,token here (mode 0600)."),
+    ] = None,
+    member: Annotated[
+        list[str] | None, typer.Option("--staff", help="Only these (repeat); default: all.")
+    ] = None,
+) -> None:
+    """A new login token per staff member (the old one and its sessions stop working)."""
+    from autograder.serve.roster import write_tokens_csv
+    from autograder.serve.staff import issue_staff_tokens
+
+    settings = _settings(ctx)
+    if csv_path is not None and (csv_path.is_dir() or not csv_path.parent.is_dir()):
+        raise OutputPathError(f"--csv {csv_path}: not a file in an existing folder")
+    issued = issue_staff_tokens(settings.gradebook(settings.course()), member)
+    if csv_path is None:
+        for item in issued:
+            out.print(f"{item.student_id}\t{item.token}", markup=False)
+    else:
+        write_tokens_csv(csv_path, issued, id_column="staff_id")
         out.print(f"Issued {len(issued)} tokens to {shown(csv_path)}; the old ones are revoked.")
 
 

@@ -279,6 +279,58 @@ class Publication(Base):
     forced: Mapped[bool] = mapped_column(Boolean, default=False)  # before the deadline
 
 
+# ---- the course's staff in `autograder serve` (schema 0006) ----
+
+
+class StaffMember(Base):
+    """A TA or an instructor (`autograder staff add`): who may use the staff pages."""
+
+    __tablename__ = "staff"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    email: Mapped[str | None] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))  # "ta" or "instructor"
+    added_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+
+
+class StaffToken(Base):
+    """A staff member's login token: only its SHA-256 is kept. Reissuing revokes the old one."""
+
+    __tablename__ = "staff_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCTime)
+
+
+class StaffSession(Base):
+    """A staff browser session, kept as students' are (`WebSession`) but apart from them: a
+    student's session never names a staff member."""
+
+    __tablename__ = "staff_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sid_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"), index=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("staff_tokens.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCTime)
+
+
+class StaffAction(Base):
+    """The audit trail of the staff pages: who did what, when, and the state before and
+    after. Append-only."""
+
+    __tablename__ = "staff_actions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+    staff_id: Mapped[str] = mapped_column(String(128), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(256))
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+
+
 def resolve_url(location: str | None, course_root: Path) -> str:
     """--gradebook / $AUTOGRADER_GRADEBOOK / course_root/gradebook.db, as an SQLAlchemy URL."""
     location = location or os.environ.get(ENV_VAR) or str(course_root / DEFAULT_NAME)

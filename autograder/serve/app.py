@@ -24,10 +24,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from autograder.course.config import load_course
+from autograder.errors import ServeError
 from autograder.gradebook.database import Gradebook
-from autograder.serve import publishing, roster, views
+from autograder.serve import publishing, roster, staff, views
 from autograder.serve.sessions import (
     COOKIE,
+    STAFF_COOKIE,
     LoginLimiter,
     SessionData,
     Sessions,
@@ -41,6 +43,8 @@ UNAUTHORIZED = "Неверный или отозванный ключ досту
 TOO_MANY = "Слишком много неудачных попыток входа. Повторите через несколько минут."
 NOT_FOUND = "Квитанция не найдена."
 BAD_CSRF = "Форма устарела или отправлена с чужой страницы. Обновите страницу и повторите."
+NOT_STAFF = "Эта страница только для преподавателей и ассистентов курса: войдите своим ключом."
+INSTRUCTOR_ONLY = "Это действие доступно только преподавателю курса."
 MAX_WAIT_S = 60
 MULTIPART_SLACK = 64 * 2**10  # the form's boundaries and headers around the notebook
 
@@ -61,6 +65,9 @@ def create_app(settings: ServeSettings) -> FastAPI:
     course = load_course(settings.course_root)
     gradebook = Gradebook(settings.gradebook_url)
     sessions = Sessions(load_secret(settings.data_dir), settings.session_hours * 3600)
+    staff_sessions = Sessions(
+        load_secret(settings.data_dir), settings.session_hours * 3600, salt="autograder-staff"
+    )
     limiter = LoginLimiter(settings.login_failures)
     # Every request body is capped while it streams in (Starlette's body limit, chunked or
     # not): the multipart parser and its spool file never hold more than the cap.
@@ -93,10 +100,13 @@ def create_app(settings: ServeSettings) -> FastAPI:
         response = TEMPLATES.TemplateResponse(request, name, context, status_code=status)
         return keep(response, session)
 
-    def keep(response: Response, session: SessionData) -> Response:
+    def keep(response: Response, session: SessionData, staff_side: bool = False) -> Response:
+        """The session's cookie on the response (a staff session's: its own, under /staff)."""
+        name, store, path = (STAFF_COOKIE, staff_sessions, "/staff") if staff_side else (
+            COOKIE, sessions, "/")  # fmt: skip
         response.set_cookie(
-            COOKIE, sessions.dump(session), max_age=settings.session_hours * 3600,
-            httponly=True, samesite="strict", secure=settings.secure_cookies, path="/",
+            name, store.dump(session), max_age=settings.session_hours * 3600,
+            httponly=True, samesite="strict", secure=settings.secure_cookies, path=path,
         )  # fmt: skip
         return response
 
@@ -231,6 +241,98 @@ def create_app(settings: ServeSettings) -> FastAPI:
             accept_upload, gradebook, course, settings.data_dir, student_id, homework, data,
             confirm_late=confirm_late, max_bytes=settings.max_upload_bytes,
         )  # fmt: skip
+
+    # ------------------------------------------------------------ staff pages
+    # A staff member has a cookie of their own (signed apart, naming a staff session); the
+    # role is read from the gradebook on every request, never from the cookie.
+
+    def staff_session_of(request: Request) -> tuple[SessionData, staff.Staff | None]:
+        session = staff_sessions.read(request.cookies.get(STAFF_COOKIE))
+        member = staff.session_staff(gradebook, session.sid) if session.sid else None
+        if session.sid is not None and member is None:  # logged out, or token reissued
+            return SessionData(None, secrets.token_urlsafe(24), fresh=True), None
+        return session, member
+
+    def keep_staff(response: Response, session: SessionData) -> Response:
+        return keep(response, session, staff_side=True)
+
+    def staff_page(request, name, session, member, status: int = 200, **context):
+        context = {"course_title": course.title, "staff": member, "csrf": session.csrf,
+                   **context}  # fmt: skip
+        response = TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+        return keep_staff(response, session)
+
+    def staff_message(request, session, member, status: int, heading: str, text: str):
+        return staff_page(request, "message.html", session, member, status, heading=heading,
+                          message=text)  # fmt: skip
+
+    def overview(request, session, member, status: int = 200, **context):
+        rows = views.course_overview(gradebook, course)
+        return staff_page(request, "staff_overview.html", session, member, status,
+                          homeworks=rows, **context)  # fmt: skip
+
+    @app.get("/staff", response_class=HTMLResponse, include_in_schema=False)
+    def staff_index(request: Request):
+        session, member = staff_session_of(request)
+        if member is None:
+            return staff_page(request, "staff_login.html", session, None)
+        return overview(request, session, member)
+
+    @app.post("/staff/login", response_class=HTMLResponse, include_in_schema=False)
+    def staff_login(
+        request: Request, token: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""
+    ):
+        session, _ = staff_session_of(request)
+        if not csrf_ok(session, csrf):
+            return staff_message(request, session, None, 403, "Ошибка формы", BAD_CSRF)
+        if limiter.blocked(client(request)):
+            return staff_page(request, "staff_login.html", session, None, 429, error=TOO_MANY)
+        sid = staff.staff_login(gradebook, token.strip())
+        if sid is None:
+            limiter.failed(client(request))
+            return staff_page(request, "staff_login.html", session, None, 401, error=UNAUTHORIZED)
+        fresh = SessionData(None, secrets.token_urlsafe(24), sid=sid)
+        return keep_staff(RedirectResponse("/staff", status_code=303), fresh)
+
+    @app.post("/staff/logout", include_in_schema=False)
+    def staff_logout(request: Request, csrf: Annotated[str, Form()] = ""):
+        session, member = staff_session_of(request)
+        if not csrf_ok(session, csrf):
+            return staff_message(request, session, member, 403, "Ошибка формы", BAD_CSRF)
+        staff.staff_logout(gradebook, session.sid)
+        fresh = SessionData(None, secrets.token_urlsafe(24))
+        return keep_staff(RedirectResponse("/staff", status_code=303), fresh)
+
+    @app.post("/staff/homeworks/{homework}/publish", include_in_schema=False)
+    def staff_publish(
+        request: Request,
+        homework: str,
+        csrf: Annotated[str, Form()] = "",
+        force: Annotated[str, Form()] = "",
+    ):
+        session, member = staff_session_of(request)
+        if member is None:
+            return staff_message(request, session, None, 401, "Нужен вход", NOT_STAFF)
+        if not csrf_ok(session, csrf):
+            return staff_message(request, session, member, 403, "Ошибка формы", BAD_CSRF)
+        if not member.instructor:
+            return staff_message(request, session, member, 403, "Недоступно", INSTRUCTOR_ONLY)
+        if homework not in {c.id for c in views.served_homeworks(course)}:
+            return staff_message(request, session, member, 404, "Не найдено",
+                                 "Такого задания нет или оно ещё не выдано.")  # fmt: skip
+
+        def audit(db_session, row) -> None:
+            after = "published" + (" before the deadline" if row.forced else "")
+            staff.record_action(db_session, member, "publish", homework, "not published", after)
+
+        try:
+            publishing.publish(gradebook, course, homework, by=member.staff_id,
+                               force=force == "yes", audit=audit)  # fmt: skip
+        except ServeError:  # the deadline has not passed: the same rule as the CLI
+            return overview(request, session, member, 409, error=(
+                f"Срок сдачи {homework} ещё не прошёл: студенты, увидев скрытые тесты, смогут "
+                "пересдать работу. Опубликовать всё равно можно, отметив «до срока»."))  # fmt: skip
+        return RedirectResponse("/staff", status_code=303)
 
     # ------------------------------------------------------------ JSON API
 

@@ -11,9 +11,12 @@ total stay in results.json on the server. After publishing: the full feedback.ht
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from autograder.course.config import Course
 from autograder.errors import ServeError
@@ -100,10 +103,17 @@ def published(gradebook: Gradebook, component_id: str) -> bool:
 
 
 def publish(
-    gradebook: Gradebook, course: Course, component_id: str, *, by: str, force: bool = False
+    gradebook: Gradebook,
+    course: Course,
+    component_id: str,
+    *,
+    by: str,
+    force: bool = False,
+    audit: Callable[[Session, Publication], None] | None = None,
 ) -> Publication:
     """Let students see their full results for one homework; refused before its deadline
-    (students could still learn the hidden tests and resubmit) unless `force`."""
+    (students could still learn the hidden tests and resubmit) unless `force`. `audit`
+    records a new publication in the same transaction (the staff pages' trail)."""
     component = course.component(component_id)
     at = now()
     early = component.deadline is not None and at <= component.deadline
@@ -120,4 +130,6 @@ def publish(
                 component_id=component_id, published_at=at, published_by=by, forced=early
             )
             session.add(row)
+            if audit is not None:
+                audit(session, row)
         return row

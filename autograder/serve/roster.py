@@ -65,21 +65,29 @@ def tokens_match(token: str, stored_sha256: str) -> bool:
 
 def read_roster(path: Path) -> list[RosterRow]:
     """Rows of a roster CSV; every bad row is named in one ImportRejected."""
+    return read_csv_rows(path, "roster", _columns, lambda row: row.student_id, "student")
+
+
+def read_csv_rows(path: Path, what: str, columns, key, noun: str) -> list:
+    """The checked rows of a small UTF-8 CSV (`,` or `;`), all or nothing: `columns(header,
+    path)` gives the function that turns a raw row into a checked one (ValueError for a bad
+    row), `key` a row's id, which must not repeat; every bad row is named in one
+    ImportRejected."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ServeError(f"roster {path}: cannot be read: {exc.strerror or exc}") from None
+        raise ServeError(f"{what} {path}: cannot be read: {exc.strerror or exc}") from None
     if len(data) > MAX_ROSTER_BYTES:
-        raise ServeError(f"roster {path}: larger than {MAX_ROSTER_BYTES // 2**20} MiB")
+        raise ServeError(f"{what} {path}: larger than {MAX_ROSTER_BYTES // 2**20} MiB")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ServeError(f"roster {path}: not UTF-8 text (export the CSV as UTF-8)") from None
+        raise ServeError(f"{what} {path}: not UTF-8 text (export the CSV as UTF-8)") from None
     dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=dialect)
     header = [h.strip() for h in reader.fieldnames or []]
     reader.fieldnames = header
-    pick = _columns(header, path)
+    pick = columns(header, path)
     rows, problems, seen = [], [], set()
     for number, raw in enumerate(reader, start=2):
         try:
@@ -87,16 +95,16 @@ def read_roster(path: Path) -> list[RosterRow]:
         except ValueError as exc:
             problems.append(f"line {number}: {exc}")
             continue
-        if row.student_id in seen:
-            problems.append(f"line {number}: student {row.student_id!r} appears twice")
-        seen.add(row.student_id)
+        if key(row) in seen:
+            problems.append(f"line {number}: {noun} {key(row)!r} appears twice")
+        seen.add(key(row))
         rows.append(row)
     if problems:
         raise ImportRejected(
-            f"roster {path}: {len(problems)} bad row(s), nothing imported", problems
+            f"{what} {path}: {len(problems)} bad row(s), nothing imported", problems
         )
     if not rows:
-        raise ServeError(f"roster {path}: no students in it")
+        raise ServeError(f"{what} {path}: no {noun}s in it")
     return rows
 
 
@@ -178,20 +186,24 @@ def issue_tokens(gradebook: Gradebook, student_ids: list[str] | None = None) -> 
 
 
 def login_token(gradebook: Gradebook, token: str) -> tuple[str, int] | None:
-    """(student, token row id) of a live token. The lookup is by the token's hash (an index
-    probe reveals nothing about the token), then compared in constant time."""
+    """(student, token row id) of a live token."""
+    return live_token(gradebook, LoginToken, "student_id", token)
+
+
+def live_token(gradebook: Gradebook, model, owner: str, token: str) -> tuple[str, int] | None:
+    """(owner, token row id) of a live token of `model` (students' or staff's). The lookup is
+    by the token's hash (an index probe reveals nothing about the token), then compared in
+    constant time."""
     if not token or len(token) > 256:
         return None
     digest = hash_token(token)
     with gradebook.transaction() as session:
         row = session.scalars(
-            select(LoginToken).where(
-                LoginToken.token_sha256 == digest, LoginToken.revoked_at.is_(None)
-            )
+            select(model).where(model.token_sha256 == digest, model.revoked_at.is_(None))
         ).first()
         if row is None or not tokens_match(token, row.token_sha256):
             return None
-        return row.student_id, row.id
+        return getattr(row, owner), row.id
 
 
 def student_for_token(gradebook: Gradebook, token: str) -> str | None:
@@ -200,51 +212,52 @@ def student_for_token(gradebook: Gradebook, token: str) -> str | None:
     return found[0] if found else None
 
 
-def open_session(gradebook: Gradebook, student_id: str, token_id: int) -> str:
-    """A new browser session for a student who just logged in; its random id (for the
-    cookie). The server keeps only its hash."""
+def open_session(gradebook: Gradebook, student_id: str, token_id: int, model=WebSession) -> str:
+    """A new browser session for someone who just logged in (a student, or with
+    `model=StaffSession` a staff member); its random id (for the cookie). The server keeps
+    only its hash."""
     sid = secrets.token_urlsafe(32)
+    owner = "student_id" if model is WebSession else "staff_id"
     with gradebook.transaction() as session:
-        session.add(
-            WebSession(sid_sha256=hash_token(sid), student_id=student_id, token_id=token_id)
-        )
+        session.add(model(sid_sha256=hash_token(sid), token_id=token_id, **{owner: student_id}))
     return sid
 
 
 def session_student(gradebook: Gradebook, sid: str | None) -> str | None:
     """The student of a live session: not ended by logout, its login token not reissued."""
+    return live_session(gradebook, WebSession, LoginToken, "student_id", sid)
+
+
+def live_session(gradebook: Gradebook, model, token_model, owner: str, sid: str | None):
+    """The owner of a live session of `model`: not ended, its login token not revoked."""
     if not sid or len(sid) > 256:
         return None
     with gradebook.transaction() as session:
         row = session.scalars(
-            select(WebSession).where(
-                WebSession.sid_sha256 == hash_token(sid), WebSession.ended_at.is_(None)
-            )
+            select(model).where(model.sid_sha256 == hash_token(sid), model.ended_at.is_(None))
         ).first()
         if row is None:
             return None
-        token = session.get(LoginToken, row.token_id)
-        return row.student_id if token is not None and token.revoked_at is None else None
+        token = session.get(token_model, row.token_id)
+        return getattr(row, owner) if token is not None and token.revoked_at is None else None
 
 
-def end_session(gradebook: Gradebook, sid: str | None) -> None:
+def end_session(gradebook: Gradebook, sid: str | None, model=WebSession) -> None:
     """Logout: the session is dead for every copy of its cookie."""
     if not sid:
         return
     with gradebook.transaction() as session:
         for row in session.scalars(
-            select(WebSession).where(
-                WebSession.sid_sha256 == hash_token(sid), WebSession.ended_at.is_(None)
-            )
+            select(model).where(model.sid_sha256 == hash_token(sid), model.ended_at.is_(None))
         ):
             row.ended_at = now()
 
 
-def write_tokens_csv(path: Path, issued: list[IssuedToken]) -> None:
+def write_tokens_csv(path: Path, issued: list[IssuedToken], id_column: str = "student_id") -> None:
     """student_id,name,email,token for a mail merge (the only copy of the tokens)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["student_id", "name", "email", "token"])
+    writer.writerow([id_column, "name", "email", "token"])
     for item in issued:
         writer.writerow([item.student_id, item.name, item.email or "", item.token])
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 COOKIE = "autograder_session"
+STAFF_COOKIE = "autograder_staff"  # a staff session: its own cookie, signed apart
 SECRET_FILE = "session-secret"
 
 
@@ -42,8 +43,8 @@ def load_secret(data_dir: Path) -> str:
 
 
 class Sessions:
-    def __init__(self, secret: str, max_age_s: int):
-        self.serializer = URLSafeTimedSerializer(secret, salt="autograder-session")
+    def __init__(self, secret: str, max_age_s: int, salt: str = "autograder-session"):
+        self.serializer = URLSafeTimedSerializer(secret, salt=salt)
         self.max_age_s = max_age_s
 
     def read(self, cookie: str | None) -> SessionData:

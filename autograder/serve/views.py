@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 
 from autograder.course.config import Course
 from autograder.gradebook.database import (
@@ -149,3 +149,48 @@ def student_receipts(gradebook: Gradebook, student_id: str) -> list[ReceiptView]
         ).all()
         published = {p.component_id for p in session.scalars(select(Publication))}
         return [_view(r, j, r.component_id in published) for r, j in rows]
+
+
+# ------------------------------------------------------------ the staff pages
+
+
+def course_overview(gradebook: Gradebook, course: Course) -> list[dict[str, Any]]:
+    """Per served homework: who submitted, what is graded, waiting and failed (both phases),
+    the deadline and whether it is published."""
+    rows = []
+    with gradebook.transaction() as session:
+        published = set(session.scalars(select(Publication.component_id)))
+        for component in served_homeworks(course):
+            receipts = select(Receipt.id).where(Receipt.component_id == component.id)
+            students = session.scalar(
+                select(func.count(distinct(Receipt.student_id))).where(
+                    Receipt.component_id == component.id
+                )
+            )
+            status: dict[str, int] = {}
+            for table in (GradingJob, HiddenJob):
+                for job_status, n in session.execute(
+                    select(table.status, func.count())
+                    .where(table.receipt_id.in_(receipts))
+                    .group_by(table.status)
+                ):
+                    key = f"{'hidden' if table is HiddenJob else 'public'}_{job_status}"
+                    status[key] = n
+            waiting = ("public_queued", "public_running", "hidden_queued", "hidden_running")
+            rows.append(
+                {
+                    "id": component.id,
+                    "title": component.title,
+                    "deadline": shown_time(component.deadline) if component.deadline else None,
+                    "past_deadline": is_late(component, now()),
+                    "published": component.id in published,
+                    "students": students or 0,
+                    "receipts": session.scalar(
+                        select(func.count()).select_from(receipts.subquery())
+                    ),
+                    "graded": status.get("hidden_done", 0),
+                    "queued": sum(status.get(k, 0) for k in waiting),
+                    "failed": status.get("public_error", 0) + status.get("hidden_error", 0),
+                }
+            )
+    return rows

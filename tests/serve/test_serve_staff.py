@@ -1,0 +1,235 @@
+"""The staff side of `autograder serve` (issue #31, first step): staff accounts with roles
+and tokens, their login apart from the students', the course overview, publishing from the
+page (instructor only, the CLI's deadline rule, the same Publication record), CSRF, and the
+audit trail. Every staff route is tried with a student's session and with none."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from autograder.errors import ImportRejected, ServeError
+from autograder.gradebook.database import Publication, StaffToken
+from autograder.serve.roster import hash_token
+from autograder.serve.staff import (
+    actions,
+    add_staff,
+    issue_staff_tokens,
+    read_staff_csv,
+    session_staff,
+    staff_login,
+    staff_row,
+)
+
+from .conftest import login, make_course
+
+# every staff route that needs a staff session: method, path, form
+STAFF_ROUTES = [
+    ("get", "/staff", None),
+    ("post", "/staff/homeworks/hw02/publish", {"force": "yes"}),
+    ("post", "/staff/homeworks/hw01/publish", {"force": "yes"}),
+]
+
+
+@pytest.fixture
+def staff_tokens(serve_course) -> dict[str, str]:
+    book = serve_course.gradebook()
+    add_staff(book, [staff_row("ta1", "Анна Ассистентова", None, "ta"),
+                     staff_row("prof", "Пётр Преподаватель", "prof@example.edu", "instructor")])  # fmt: skip
+    tokens = {t.student_id: t.token for t in issue_staff_tokens(book)}
+    book.close()
+    return tokens
+
+
+def staff_login_page(client, token: str):
+    client.cookies.clear()
+    page = client.get("/staff")
+    csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    return client.post("/staff/login", data={"token": token, "csrf": csrf})
+
+
+def staff_csrf(client) -> str:
+    return client.get("/staff").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
+# ---------------------------------------------------------------- accounts and tokens
+
+
+def test_staff_csv_rows_are_checked_all_or_nothing(tmp_path):
+    good = tmp_path / "staff.csv"
+    good.write_text("staff_id,name,email,role\nta1,Анна,,ta\nprof,Пётр,p@x.edu,Instructor\n")
+    assert [(r.staff_id, r.role) for r in read_staff_csv(good)] == [
+        ("ta1", "ta"),
+        ("prof", "instructor"),
+    ]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "staff_id,name,email,role\nta1,Анна,,ta\nta2,Ян,,admin\n,Без,,ta\nta1,Снова,,ta\n"
+    )
+    with pytest.raises(ImportRejected) as refused:
+        read_staff_csv(bad)
+    assert len(refused.value.problems) == 3
+    assert "role 'admin'" in refused.value.problems[0] and "twice" in refused.value.problems[2]
+    (tmp_path / "odd.csv").write_text("login,fio\nx,y\n")
+    with pytest.raises(ServeError, match="staff_id,name,email,role"):
+        read_staff_csv(tmp_path / "odd.csv")
+
+
+def test_staff_tokens_are_hashes_and_reissue_revokes_the_old_token_and_its_sessions(
+    serve_course, staff_tokens
+):
+    book = serve_course.gradebook()
+    old = staff_tokens["ta1"]
+    with book.transaction() as session:
+        stored = {t.token_sha256 for t in session.scalars(select(StaffToken))}
+    assert hash_token(old) in stored and old not in stored
+    sid = staff_login(book, old)
+    assert session_staff(book, sid).role == "ta"
+    new = {t.student_id: t.token for t in issue_staff_tokens(book, ["ta1"])}["ta1"]
+    assert staff_login(book, old) is None and session_staff(book, sid) is None
+    assert session_staff(book, staff_login(book, new)).staff_id == "ta1"
+    with pytest.raises(ServeError, match="not on the staff list: nobody"):
+        issue_staff_tokens(book, ["nobody"])
+    book.close()
+
+
+def test_a_student_token_is_no_staff_token_and_back(serve_course, staff_tokens):
+    book = serve_course.gradebook()
+    assert staff_login(book, serve_course.tokens["alice"]) is None
+    from autograder.serve.roster import login_token
+
+    assert login_token(book, staff_tokens["prof"]) is None
+    book.close()
+
+
+def test_cli_adds_imports_lists_and_issues_staff_tokens(tmp_path, cli):
+    root = make_course(tmp_path / "course")
+    done = cli(root, "staff", "add", "prof", "--role", "instructor", "--name", "Пётр")
+    assert done.returncode == 0, done.stderr
+    assert cli(root, "staff", "add", "x", "--role", "admin").returncode == 1
+    (tmp_path / "staff.csv").write_text("staff_id,name,email,role\nta1,Анна,,ta\n")
+    assert cli(root, "staff", "import", str(tmp_path / "staff.csv")).returncode == 0
+    listed = cli(root, "staff", "list").stdout.splitlines()
+    assert [line.split()[:2] for line in listed] == [["prof", "instructor"], ["ta1", "ta"]]
+    done = cli(root, "staff", "tokens", "--csv", str(tmp_path / "tokens.csv"))
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "tokens.csv").read_text().splitlines()
+    assert lines[0] == "staff_id,name,email,token" and len(lines) == 3
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def test_staff_log_in_and_see_the_course_overview(serve_course, client_for, staff_tokens):
+    client = client_for()
+    assert staff_login_page(client, staff_tokens["ta1"]).status_code == 303
+    page = client.get("/staff")
+    assert page.status_code == 200
+    assert 'id="hw-hw01"' in page.text and 'id="hw-hw02"' in page.text
+    assert "ассистент" in page.text and "publish-" not in page.text  # a TA sees no button
+    client.cookies.clear()
+    wrong = staff_login_page(client, "0" * 40)
+    assert wrong.status_code == 401 and 'id="error"' in wrong.text
+
+
+def test_no_staff_route_answers_a_student_or_a_stranger(serve_course, client_for, staff_tokens):
+    client = client_for()
+    assert login(client, serve_course.tokens["alice"]).status_code == 303
+    for method, path, form in STAFF_ROUTES:
+        response = getattr(client, method)(path, **({"data": form} if form else {}))
+        assert response.status_code in (200, 401, 403), path
+        assert 'id="overview"' not in response.text, path  # at most the staff login form
+    book = serve_course.gradebook()
+    with book.transaction() as session:
+        assert session.scalars(select(Publication)).all() == []
+    book.close()
+
+
+def test_a_ta_cannot_publish_and_an_instructor_can(serve_course, client_for, staff_tokens):
+    client = client_for()
+    staff_login_page(client, staff_tokens["ta1"])
+    refused = client.post("/staff/homeworks/hw02/publish", data={"csrf": staff_csrf(client)})
+    assert refused.status_code == 403
+    staff_login_page(client, staff_tokens["prof"])
+    done = client.post("/staff/homeworks/hw02/publish", data={"csrf": staff_csrf(client)})
+    assert done.status_code == 303
+    page = client.get("/staff")
+    assert 'id="publish-hw02"' not in page.text and 'id="publish-hw01"' in page.text
+    book = serve_course.gradebook()
+    with book.transaction() as session:
+        row = session.get(Publication, "hw02")
+        assert (row.published_by, row.forced) == ("prof", False)  # what the CLI would record
+    trail = [(a.staff_id, a.action, a.target, a.before, a.after) for a in actions(book)]
+    assert trail == [("prof", "publish", "hw02", "not published", "published")]
+    book.close()
+
+
+def test_publishing_before_the_deadline_needs_the_same_confirmation_as_the_cli(
+    serve_course, client_for, staff_tokens
+):
+    client = client_for()
+    staff_login_page(client, staff_tokens["prof"])
+    early = client.post("/staff/homeworks/hw01/publish", data={"csrf": staff_csrf(client)})
+    assert early.status_code == 409 and 'id="error"' in early.text
+    forced = client.post(
+        "/staff/homeworks/hw01/publish", data={"csrf": staff_csrf(client), "force": "yes"}
+    )
+    assert forced.status_code == 303
+    book = serve_course.gradebook()
+    with book.transaction() as session:
+        assert session.get(Publication, "hw01").forced is True
+    assert [a.after for a in actions(book)] == ["published before the deadline"]
+    book.close()
+
+
+def test_staff_forms_need_their_csrf_token(serve_course, client_for, staff_tokens):
+    client = client_for()
+    staff_login_page(client, staff_tokens["prof"])
+    for csrf in ("", "forged"):
+        response = client.post("/staff/homeworks/hw02/publish", data={"csrf": csrf})
+        assert response.status_code == 403
+    other = client_for()  # another browser's page: its token is not this session's
+    staff_login_page(other, staff_tokens["ta1"])
+    response = client.post("/staff/homeworks/hw02/publish", data={"csrf": staff_csrf(other)})
+    assert response.status_code == 403
+    book = serve_course.gradebook()
+    with book.transaction() as session:
+        assert session.get(Publication, "hw02") is None
+    assert actions(book) == []
+    book.close()
+
+
+def test_staff_logout_ends_the_session_for_every_copy_of_the_cookie(
+    serve_course, client_for, staff_tokens
+):
+    client = client_for()
+    staff_login_page(client, staff_tokens["prof"])
+    copied = dict(client.cookies)
+    client.post("/staff/logout", data={"csrf": staff_csrf(client)})
+    thief = client_for()
+    for name, value in copied.items():
+        thief.cookies.set(name, value, path="/staff")
+    assert 'id="overview"' not in thief.get("/staff").text
+
+
+def test_the_overview_counts_submissions_grading_and_failures(
+    serve_course, client_for, staff_tokens
+):
+    from .conftest import HONEST, grade_queue, notebook_bytes
+
+    client = client_for()
+    for student, marker in (("alice", "a"), ("alice", "b"), ("bob", "c")):
+        sent = client.post(
+            "/api/v1/homeworks/hw01/submissions",
+            headers={"Authorization": f"Bearer {serve_course.tokens[student]}"},
+            files={"notebook": ("hw01.ipynb", notebook_bytes(HONEST, marker), "application/json")},
+        )
+        assert sent.status_code == 201, sent.text
+    staff_login_page(client, staff_tokens["ta1"])
+    row = client.get("/staff").text.split('id="hw-hw01"', 1)[1].split("</tr>", 1)[0]
+    cells = [c.split(">", 1)[1].split("<", 1)[0] for c in row.split("<td")[3:7]]
+    assert cells == ["2", "3", "0", "3"]  # students, receipts, graded, waiting
+    assert set(grade_queue(serve_course)) == {"done"}
+    row = client.get("/staff").text.split('id="hw-hw01"', 1)[1].split("</tr>", 1)[0]
+    cells = [c.split(">", 1)[1].split("<", 1)[0] for c in row.split("<td")[3:8]]
+    assert cells == ["2", "3", "3", "0", "0"]
