@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+
+from sqlalchemy.orm import Session
 
 from autograder.course.config import Course
 from autograder.course.scheme import PointsError, parse_points
@@ -24,8 +27,11 @@ def set_override(
     *,
     reason: str,
     author: str,
+    audit: Callable[[Session, Decimal | None, Decimal], None] | None = None,
 ) -> tuple[Decimal | None, Decimal]:
-    """Record a manual score above whatever grading recorded; returns (old, new) points."""
+    """Record a manual score above whatever grading recorded; returns (old, new) points.
+    `audit(session, old, new)` records it elsewhere too, in the same transaction (the staff
+    pages' trail)."""
     component = course.component(component_id)
     try:
         student_id = check_student_id(student)
@@ -52,6 +58,8 @@ def set_override(
                 author=author,
             )
         )
+        if audit is not None:
+            audit(session, old, value)
     return old, value
 
 

@@ -9,6 +9,7 @@ its owner, so someone else's is 404, by id or by path.
 from __future__ import annotations
 
 import asyncio
+import io
 import secrets
 import time
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from autograder.course.config import load_course
 from autograder.errors import ServeError
+from autograder.gradebook import exports, overrides, standings
 from autograder.gradebook.database import Gradebook
 from autograder.serve import publishing, roster, staff, views
 from autograder.serve.sessions import (
@@ -333,6 +335,112 @@ def create_app(settings: ServeSettings) -> FastAPI:
                 f"Срок сдачи {homework} ещё не прошёл: студенты, увидев скрытые тесты, смогут "
                 "пересдать работу. Опубликовать всё равно можно, отметив «до срока»."))  # fmt: skip
         return RedirectResponse("/staff", status_code=303)
+
+    def staff_only(request: Request):
+        """(session, member, refusal): the refusal page when no staff member is logged in."""
+        session, member = staff_session_of(request)
+        if member is None:
+            return (
+                session,
+                None,
+                staff_message(request, session, None, 401, "Нужен вход", NOT_STAFF),
+            )
+        return session, member, None
+
+    @app.get("/staff/gradebook", response_class=HTMLResponse, include_in_schema=False)
+    def staff_gradebook(request: Request, sort: str = "student", q: str = ""):
+        session, member, refused = staff_only(request)
+        if refused:
+            return refused
+        rows = standings.gradebook_rows(gradebook, course)
+        if q.strip():
+            rows = [r for r in rows if q.strip().lower() in r.student_id.lower()]
+        keys = {"student": lambda r: r.student_id, "total": lambda r: -r.total,
+                "final": lambda r: (-r.final, -r.total)}  # fmt: skip
+        for c in course.components:
+            keys[c.id] = lambda r, cid=c.id: -(r.cells[cid].points or 0)
+        rows.sort(key=keys.get(sort, keys["student"]))
+        return staff_page(request, "staff_gradebook.html", session, member, rows=rows,
+                          components=course.components, sort=sort, q=q,
+                          points=standings.format_points)  # fmt: skip
+
+    @app.get("/staff/gradebook.csv", include_in_schema=False)
+    def staff_gradebook_csv(request: Request, kind: str = "ours"):
+        _, member, refused = staff_only(request)
+        if refused:
+            return refused
+        writers = {"ours": standings.write_csv, "moodle": exports.write_moodle,
+                   "canvas": exports.write_canvas}  # fmt: skip
+        if kind not in writers:
+            raise HTTPException(404)
+        buffer = io.StringIO()
+        writers[kind](standings.gradebook_rows(gradebook, course), course, buffer)
+        name = f"gradebook-{kind}.csv"
+        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+    @app.get("/staff/students/{student_id}", response_class=HTMLResponse, include_in_schema=False)
+    def staff_student(request: Request, student_id: str):
+        session, member, refused = staff_only(request)
+        if refused:
+            return refused
+        return student_page(request, session, member, student_id)
+
+    def student_page(request, session, member, student_id: str, status: int = 200, error=""):
+        row = next((r for r in standings.gradebook_rows(gradebook, course)
+                    if r.student_id == student_id), None)  # fmt: skip
+        receipts = views.staff_receipts(gradebook, student_id)
+        if row is None and not receipts:
+            return staff_message(
+                request, session, member, 404, "Не найдено", "Такого студента нет."
+            )
+        return staff_page(request, "staff_student.html", session, member, status,
+                          subject=student_id, row=row, receipts=receipts, error=error,
+                          components=course.components, points=standings.format_points)  # fmt: skip
+
+    @app.post("/staff/students/{student_id}/score", include_in_schema=False)
+    def staff_set_score(
+        request: Request,
+        student_id: str,
+        component: Annotated[str, Form()] = "",
+        points: Annotated[str, Form()] = "",
+        reason: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+    ):
+        session, member, refused = staff_only(request)
+        if refused:
+            return refused
+        if not csrf_ok(session, csrf):
+            return staff_message(request, session, member, 403, "Ошибка формы", BAD_CSRF)
+        if component not in course.ids:
+            return student_page(request, session, member, student_id, 400,
+                                error="Нет такой части курса.")  # fmt: skip
+
+        def audit(db_session, old, new) -> None:
+            staff.record_action(
+                db_session, member, "score", f"{student_id} {component}",
+                standings.format_points(old) or "nothing",
+                f"{standings.format_points(new)}: {reason.strip()}",
+            )  # fmt: skip
+
+        try:
+            overrides.set_override(gradebook, course, student_id, component, points,
+                                   reason=reason, author=member.staff_id, audit=audit)  # fmt: skip
+        except overrides.ScoreRefused as exc:
+            return student_page(request, session, member, student_id, 400, error=str(exc))
+        return RedirectResponse(f"/staff/students/{student_id}", status_code=303)
+
+    @app.get("/staff/receipts/{public_id}/feedback", response_class=HTMLResponse,
+             include_in_schema=False)  # fmt: skip
+    def staff_feedback(request: Request, public_id: str):
+        session, member, refused = staff_only(request)
+        if refused:
+            return refused
+        path = views.staff_feedback_path(gradebook, public_id)
+        if path is None:
+            return staff_message(request, session, member, 404, "Не найдено",
+                                 "Полной проверки этой работы ещё нет.")  # fmt: skip
+        return HTMLResponse(publishing.full_feedback(publishing.read_payload(Path(path)), course))
 
     # ------------------------------------------------------------ JSON API
 

@@ -194,3 +194,38 @@ def course_overview(gradebook: Gradebook, course: Course) -> list[dict[str, Any]
                 }
             )
     return rows
+
+
+def staff_receipts(gradebook: Gradebook, student_id: str) -> list[dict[str, Any]]:
+    """A student's receipts for the staff: both phases' states, published or not."""
+    with gradebook.transaction() as session:
+        rows = session.execute(
+            select(Receipt, GradingJob, HiddenJob)
+            .join(GradingJob, GradingJob.receipt_id == Receipt.id, isouter=True)
+            .join(HiddenJob, HiddenJob.receipt_id == Receipt.id, isouter=True)
+            .where(Receipt.student_id == student_id)
+            .order_by(Receipt.id.desc())
+        ).all()
+        return [
+            {
+                "public_id": r.public_id,
+                "component_id": r.component_id,
+                "received_at": shown_time(r.received_at),
+                "attempt": r.attempt,
+                "late": r.late,
+                "public_state": STATE_TEXT[job.status if job else "queued"],
+                "hidden_state": STATE_TEXT[hidden.status] if hidden else "ещё не начата",
+                "feedback": hidden is not None and hidden.status == "done",
+            }
+            for r, job, hidden in rows
+        ]
+
+
+def staff_feedback_path(gradebook: Gradebook, public_id: str) -> str | None:
+    """The hidden phase's results of a receipt, for the staff (published or not)."""
+    with gradebook.transaction() as session:
+        return session.scalar(
+            select(HiddenJob.results_path)
+            .join(Receipt, Receipt.id == HiddenJob.receipt_id)
+            .where(Receipt.public_id == public_id, HiddenJob.status == "done")
+        )

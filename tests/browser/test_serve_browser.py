@@ -161,3 +161,94 @@ def test_a_named_mistake_shows_from_public_tests_at_once_and_from_hidden_ones_af
     finally:
         server.terminate()
         server.wait(120)
+
+
+def staff_token(run_cli, root, tmp_path, staff_id: str, role: str) -> str:
+    """Add a staff member and issue their token, as the instructor does with the CLI."""
+    assert run_cli(root, "staff", "add", staff_id, "--role", role).returncode == 0
+    issued = run_cli(root, "staff", "tokens", "--staff", staff_id, "--csv", str(tmp_path / "s.csv"))
+    assert issued.returncode == 0, issued.stderr
+    return next(csv.DictReader((tmp_path / "s.csv").open()))["token"]
+
+
+def test_a_ta_finds_a_student_and_sets_a_score_and_the_instructor_publishes(
+    browser, screenshot, tmp_path, cli, make_master
+):
+    """The staff pages in Chromium (issue #31): a student's graded upload; a TA logs in at
+    /staff, sees the overview, finds the student in the gradebook, opens their page and
+    sets a manual score; the instructor logs in and publishes. The gradebook holds what the
+    CLI would have recorded."""
+    import nbformat
+
+    from autograder.authoring.release import build
+    from autograder.course.config import load_course
+    from autograder.gradebook.database import Gradebook, Publication, ScoreChange, resolve_url
+    from autograder.serve.staff import actions
+
+    run_cli = cli
+    root = tmp_path / "course"
+    (root / "solutions" / "hw01").mkdir(parents=True)
+    shutil.copy(REPO / "course_config.py", root / "course_config.py")
+    nbformat.write(make_master(), root / "solutions" / "hw01" / "hw01.ipynb")
+    _, bundle_dir, solution = build(load_course(root), "hw01", tmp_path / "build")
+    shutil.copytree(bundle_dir, root / "dist" / "hw01")
+    student = student_token(run_cli, root, tmp_path, "st1003,Вера Сидорова,v@example.edu")
+    ta = staff_token(run_cli, root, tmp_path, "ta_anna", "ta")
+    instructor = staff_token(run_cli, root, tmp_path, "prof_petr", "instructor")
+    port = _free_port()
+    server = start_server(root, port, tmp_path / "serve.log")
+    base = f"http://127.0.0.1:{port}"
+
+    def log_in(path: str, token: str) -> None:
+        browser.delete_all_cookies()
+        browser.get(base + path)
+        browser.find_element(By.ID, "token").send_keys(token)
+        browser.find_element(By.ID, "login").click()
+
+    try:
+        log_in("/", student)
+        row = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "hw-hw01"))
+        row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(solution))
+        row.find_element(By.NAME, "confirm_late").click()
+        row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "receipt"))
+
+        log_in("/staff", ta)
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "overview"))
+        assert "publish-hw01" not in browser.page_source  # a TA has no publish button
+        screenshot("staff-overview-ta")
+        browser.find_element(By.LINK_TEXT, "Журнал").click()
+        browser.find_element(By.ID, "q").send_keys("st1003")
+        browser.find_element(By.ID, "find").click()
+        screenshot("staff-gradebook")
+        browser.find_element(By.LINK_TEXT, "st1003").click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "score-form"))
+        browser.find_element(By.ID, "points").send_keys("1.5")
+        browser.find_element(By.ID, "reason").send_keys("устная защита")
+        browser.find_element(By.ID, "set-score").click()
+        WebDriverWait(browser, 60).until(lambda d: "✎" in d.find_element(By.ID, "scores").text)
+        screenshot("staff-student")
+
+        log_in("/staff", instructor)
+        button = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "publish-hw01"))
+        screenshot("staff-overview-instructor")
+        button.click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CLASS_NAME, "published"))
+        screenshot("staff-published")
+    finally:
+        server.terminate()
+        server.wait(120)
+    book = Gradebook(resolve_url(str(root / "gradebook.db"), root))
+    with book.transaction() as session:
+        assert session.get(Publication, "hw01").published_by == "prof_petr"
+        change = session.query(ScoreChange).one()
+        assert (change.author, change.student_id, change.reason) == (
+            "ta_anna",
+            "st1003",
+            "устная защита",
+        )
+    assert [(a.staff_id, a.action) for a in actions(book)] == [
+        ("ta_anna", "score"),
+        ("prof_petr", "publish"),
+    ]
+    book.close()

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from autograder.errors import ImportRejected, ServeError
-from autograder.gradebook.database import Publication, StaffToken
+from autograder.gradebook.database import Publication, ScoreChange, StaffToken
 from autograder.serve.roster import hash_token
 from autograder.serve.staff import (
     actions,
@@ -28,6 +28,12 @@ STAFF_ROUTES = [
     ("get", "/staff", None),
     ("post", "/staff/homeworks/hw02/publish", {"force": "yes"}),
     ("post", "/staff/homeworks/hw01/publish", {"force": "yes"}),
+    ("get", "/staff/gradebook", None),
+    ("get", "/staff/gradebook.csv?kind=ours", None),
+    ("get", "/staff/gradebook.csv?kind=moodle", None),
+    ("get", "/staff/students/alice", None),
+    ("post", "/staff/students/alice/score", {"component": "hw01", "points": "1", "reason": "x"}),
+    ("get", "/staff/receipts/anything/feedback", None),
 ]
 
 
@@ -139,9 +145,11 @@ def test_no_staff_route_answers_a_student_or_a_stranger(serve_course, client_for
         response = getattr(client, method)(path, **({"data": form} if form else {}))
         assert response.status_code in (200, 401, 403), path
         assert 'id="overview"' not in response.text, path  # at most the staff login form
+        assert "alice" not in response.text.replace("/staff/students/alice", ""), path
     book = serve_course.gradebook()
     with book.transaction() as session:
         assert session.scalars(select(Publication)).all() == []
+        assert session.scalars(select(ScoreChange)).all() == []
     book.close()
 
 
@@ -233,3 +241,80 @@ def test_the_overview_counts_submissions_grading_and_failures(
     row = client.get("/staff").text.split('id="hw-hw01"', 1)[1].split("</tr>", 1)[0]
     cells = [c.split(">", 1)[1].split("<", 1)[0] for c in row.split("<td")[3:8]]
     assert cells == ["2", "3", "3", "0", "0"]
+
+
+def test_a_ta_sets_a_manual_score_recorded_as_the_cli_records_it(
+    serve_course, client_for, staff_tokens
+):
+    client = client_for()
+    staff_login_page(client, staff_tokens["ta1"])
+    page = client.get("/staff/students/alice")
+    csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    form = {"component": "hw01", "points": "1.5", "csrf": csrf,
+            "reason": "проверено вручную <script>alert(1)</script>"}  # fmt: skip
+    assert client.post("/staff/students/alice/score", data=form).status_code == 303
+    too_many = client.post("/staff/students/alice/score", data={**form, "points": "99"})
+    assert too_many.status_code == 400 and 'id="error"' in too_many.text
+    no_reason = client.post("/staff/students/alice/score", data={**form, "reason": " "})
+    assert no_reason.status_code == 400
+    book = serve_course.gradebook()
+    with book.transaction() as session:
+        changes = session.scalars(select(ScoreChange)).all()
+        assert [(c.author, c.kind, str(c.new_points)) for c in changes] == [
+            ("ta1", "override", "1.50")
+        ]
+    trail = [(a.staff_id, a.action, a.target, a.before) for a in actions(book)]
+    assert trail == [("ta1", "score", "alice hw01", "nothing")]
+    book.close()
+    for path in ("/staff/gradebook", "/staff/students/alice"):
+        text = client.get(path).text
+        assert "<script>alert" not in text and "&lt;script&gt;" in text  # escaped
+        assert "✎" in text
+
+
+def test_the_gradebook_page_sorts_finds_and_exports_as_the_cli_does(
+    serve_course, client_for, staff_tokens
+):
+    import io
+
+    from autograder.course.config import load_course
+    from autograder.gradebook import exports, overrides, standings
+
+    course = load_course(serve_course.root)
+    book = serve_course.gradebook()
+    overrides.set_override(book, course, "alice", "hw01", "1", reason="r", author="cli")
+    overrides.set_override(book, course, "bob", "hw01", "1.75", reason="r", author="cli")
+    client = client_for()
+    staff_login_page(client, staff_tokens["ta1"])
+    by_total = client.get("/staff/gradebook?sort=total").text
+    assert by_total.index('id="row-bob"') < by_total.index('id="row-alice"')
+    found = client.get("/staff/gradebook?q=ALI").text
+    assert 'id="row-alice"' in found and 'id="row-bob"' not in found
+    for kind, write in (("ours", standings.write_csv), ("moodle", exports.write_moodle),
+                        ("canvas", exports.write_canvas)):  # fmt: skip
+        expected = io.StringIO()
+        write(standings.gradebook_rows(book, course), course, expected)
+        got = client.get(f"/staff/gradebook.csv?kind={kind}")
+        assert got.status_code == 200 and got.text == expected.getvalue(), kind
+    assert client.get("/staff/gradebook.csv?kind=excel").status_code == 404
+    book.close()
+
+
+def test_staff_read_a_graded_receipt_s_full_feedback_before_publishing(
+    serve_course, client_for, staff_tokens
+):
+    from .conftest import HONEST, grade_queue, notebook_bytes
+
+    client = client_for()
+    sent = client.post(
+        "/api/v1/homeworks/hw01/submissions",
+        headers={"Authorization": f"Bearer {serve_course.tokens['alice']}"},
+        files={"notebook": ("hw01.ipynb", notebook_bytes(HONEST), "application/json")},
+    )
+    public_id = sent.json()["id"]
+    grade_queue(serve_course)
+    staff_login_page(client, staff_tokens["ta1"])
+    page = client.get("/staff/students/alice").text
+    assert f"/staff/receipts/{public_id}/feedback" in page
+    feedback = client.get(f"/staff/receipts/{public_id}/feedback")
+    assert feedback.status_code == 200 and "1.75" in feedback.text
