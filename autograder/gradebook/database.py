@@ -331,6 +331,25 @@ class StaffAction(Base):
     after: Mapped[str] = mapped_column(Text)
 
 
+class RegradeRequest(Base):
+    """A student's request to look again at one question of a graded, published receipt;
+    staff answer it in text and may set a manual score with the answer as the reason."""
+
+    __tablename__ = "regrade_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipts.id"), index=True)
+    student_id: Mapped[str] = mapped_column(String(128), index=True)
+    component_id: Mapped[str] = mapped_column(String(32))
+    question: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # "open" or "answered"
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(128))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCTime)
+    new_points: Mapped[Decimal | None] = mapped_column(ExactPoints)  # a score set with it
+
+
 def resolve_url(location: str | None, course_root: Path) -> str:
     """--gradebook / $AUTOGRADER_GRADEBOOK / course_root/gradebook.db, as an SQLAlchemy URL."""
     location = location or os.environ.get(ENV_VAR) or str(course_root / DEFAULT_NAME)

@@ -28,7 +28,7 @@ from autograder.course.config import load_course
 from autograder.errors import ServeError
 from autograder.gradebook import exports, overrides, standings
 from autograder.gradebook.database import Gradebook
-from autograder.serve import publishing, roster, staff, views
+from autograder.serve import publishing, regrades, roster, staff, views
 from autograder.serve.sessions import (
     COOKIE,
     STAFF_COOKIE,
@@ -209,12 +209,44 @@ def create_app(settings: ServeSettings) -> FastAPI:
         session = session_of(request)
         if not session.student_id:
             return RedirectResponse("/", status_code=303)
+        return receipt_with(request, session, public_id, repeated=bool(repeated))
+
+    def receipt_with(request, session, public_id: str, status: int = 200, **context):
         view = views.receipt_view(gradebook, session.student_id, public_id)
         if view is None:
             return message(request, session, 404, "Не найдено", NOT_FOUND)
         public = view.public()
-        return page(request, "receipt.html", session, r=view, repeated=bool(repeated),
-                    public=public.to_dict() if public else None, published=view.published)  # fmt: skip
+        regrade = None
+        if view.published and view.full_results_path:  # graded and published: may ask
+            regrade = {
+                "questions": regrades.questions_of(course, view.component_id),
+                "requests": regrades.student_requests(
+                    gradebook, session.student_id, view.component_id
+                ),
+                "max": regrades.MAX_MESSAGE,
+            }
+        return page(request, "receipt.html", session, status, r=view,
+                    public=public.to_dict() if public else None, published=view.published,
+                    regrade=regrade, **context)  # fmt: skip
+
+    @app.post("/receipts/{public_id}/regrade", include_in_schema=False)
+    def regrade_request(
+        request: Request,
+        public_id: str,
+        question: Annotated[str, Form()] = "",
+        text: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+    ):
+        session = session_of(request)
+        if not session.student_id:
+            return message(request, session, 401, "Нужен вход", "Войдите, чтобы отправить запрос.")
+        if not csrf_ok(session, csrf):
+            return message(request, session, 403, "Ошибка формы", BAD_CSRF)
+        try:
+            regrades.open_request(gradebook, course, session.student_id, public_id, question, text)
+        except regrades.RegradeRefused as exc:
+            return receipt_with(request, session, public_id, exc.status, regrade_error=exc.message)
+        return RedirectResponse(f"/receipts/{public_id}#regrades", status_code=303)
 
     @app.get("/receipts/{public_id}/feedback", response_class=HTMLResponse, include_in_schema=False)
     def feedback_page(request: Request, public_id: str):
@@ -441,6 +473,39 @@ def create_app(settings: ServeSettings) -> FastAPI:
             return staff_message(request, session, member, 404, "Не найдено",
                                  "Полной проверки этой работы ещё нет.")  # fmt: skip
         return HTMLResponse(publishing.full_feedback(publishing.read_payload(Path(path)), course))
+
+    @app.get("/staff/regrades", response_class=HTMLResponse, include_in_schema=False)
+    def staff_regrades(request: Request):
+        session, member, refused = staff_only(request)
+        if refused:
+            return refused
+        return regrades_page(request, session, member)
+
+    def regrades_page(request, session, member, status: int = 200, error: str = ""):
+        return staff_page(request, "staff_regrades.html", session, member, status,
+                          requests=regrades.queue(gradebook), error=error,
+                          max=regrades.MAX_MESSAGE)  # fmt: skip
+
+    @app.post("/staff/regrades/{request_id}/answer", include_in_schema=False)
+    def staff_answer(
+        request: Request,
+        request_id: int,
+        answer: Annotated[str, Form()] = "",
+        points: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+    ):
+        session, member, refused = staff_only(request)
+        if refused:
+            return refused
+        if not csrf_ok(session, csrf):
+            return staff_message(request, session, member, 403, "Ошибка формы", BAD_CSRF)
+        try:
+            regrades.answer_request(gradebook, course, request_id, member, answer, points)
+        except regrades.RegradeRefused as exc:
+            return regrades_page(request, session, member, exc.status, exc.message)
+        except overrides.ScoreRefused as exc:
+            return regrades_page(request, session, member, 400, str(exc))
+        return RedirectResponse("/staff/regrades", status_code=303)
 
     # ------------------------------------------------------------ JSON API
 

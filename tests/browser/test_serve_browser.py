@@ -171,13 +171,14 @@ def staff_token(run_cli, root, tmp_path, staff_id: str, role: str) -> str:
     return next(csv.DictReader((tmp_path / "s.csv").open()))["token"]
 
 
-def test_a_ta_finds_a_student_and_sets_a_score_and_the_instructor_publishes(
+def test_staff_run_a_homework_a_score_a_publication_and_a_regrade_request(
     browser, screenshot, tmp_path, cli, make_master
 ):
-    """The staff pages in Chromium (issue #31): a student's graded upload; a TA logs in at
-    /staff, sees the overview, finds the student in the gradebook, opens their page and
-    sets a manual score; the instructor logs in and publishes. The gradebook holds what the
-    CLI would have recorded."""
+    """The staff pages in Chromium (issue #31): a student's upload; a TA logs in at /staff,
+    sees the overview, finds the student in the gradebook, opens their page and sets a manual
+    score; the instructor logs in and publishes; the student files a regrade request, the TA
+    answers it from the queue, the student reads the answer. The gradebook holds what the CLI
+    would have recorded, and the audit trail every staff action."""
     import nbformat
 
     from autograder.authoring.release import build
@@ -212,6 +213,7 @@ def test_a_ta_finds_a_student_and_sets_a_score_and_the_instructor_publishes(
         row.find_element(By.NAME, "confirm_late").click()
         row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "receipt"))
+        receipt = browser.current_url
 
         log_in("/staff", ta)
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "overview"))
@@ -235,6 +237,35 @@ def test_a_ta_finds_a_student_and_sets_a_score_and_the_instructor_publishes(
         button.click()
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CLASS_NAME, "published"))
         screenshot("staff-published")
+
+        log_in("/", student)
+        browser.get(receipt)
+
+        def may_ask(driver) -> bool:
+            driver.refresh()  # the full grading finishes in the background
+            return bool(driver.find_elements(By.ID, "regrade-form"))
+
+        WebDriverWait(browser, GRADING_SECONDS, poll_frequency=1).until(may_ask)
+        browser.find_element(By.ID, "regrade-text").send_keys("Прошу проверить q1 ещё раз.")
+        browser.find_element(By.ID, "regrade-send").click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CLASS_NAME, "regrade"))
+        screenshot("student-regrade-request")
+
+        log_in("/staff", ta)
+        browser.find_element(By.LINK_TEXT, "Перепроверки").click()
+        field = WebDriverWait(browser, 60).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "textarea[name=answer]")
+        )
+        field.send_keys("Проверили: оценка верна.")
+        browser.find_element(By.CSS_SELECTOR, "button[id^=answer-send]").click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CLASS_NAME, "answered"))
+        screenshot("staff-regrades")
+
+        log_in("/", student)
+        browser.get(receipt)
+        answer = browser.find_element(By.CLASS_NAME, "answer")
+        assert answer.text == "Проверили: оценка верна."
+        screenshot("student-regrade-answer")
     finally:
         server.terminate()
         server.wait(120)
@@ -250,5 +281,6 @@ def test_a_ta_finds_a_student_and_sets_a_score_and_the_instructor_publishes(
     assert [(a.staff_id, a.action) for a in actions(book)] == [
         ("ta_anna", "score"),
         ("prof_petr", "publish"),
+        ("ta_anna", "regrade"),
     ]
     book.close()

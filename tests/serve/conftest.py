@@ -183,3 +183,28 @@ def grade_queue(serve_course: ServeCourse) -> list[str]:
         statuses.append(status)
     book.close()
     return statuses
+
+
+@pytest.fixture
+def staff_tokens(serve_course) -> dict[str, str]:
+    """A TA (ta1) and an instructor (prof) with their login tokens."""
+    from autograder.serve.staff import add_staff, issue_staff_tokens, staff_row
+
+    book = serve_course.gradebook()
+    add_staff(book, [staff_row("ta1", "Анна Ассистентова", None, "ta"),
+                     staff_row("prof", "Пётр Преподаватель", "prof@example.edu", "instructor")])  # fmt: skip
+    tokens = {t.student_id: t.token for t in issue_staff_tokens(book)}
+    book.close()
+    return tokens
+
+
+def staff_login_page(client, token: str):
+    """Log in at /staff through the form, as a browser does."""
+    client.cookies.clear()
+    page = client.get("/staff")
+    csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    return client.post("/staff/login", data={"token": token, "csrf": csrf})
+
+
+def staff_csrf(client) -> str:
+    return client.get("/staff").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]

@@ -13,15 +13,13 @@ from autograder.gradebook.database import Publication, ScoreChange, StaffToken
 from autograder.serve.roster import hash_token
 from autograder.serve.staff import (
     actions,
-    add_staff,
     issue_staff_tokens,
     read_staff_csv,
     session_staff,
     staff_login,
-    staff_row,
 )
 
-from .conftest import login, make_course
+from .conftest import login, make_course, staff_csrf, staff_login_page
 
 # every staff route that needs a staff session: method, path, form
 STAFF_ROUTES = [
@@ -34,28 +32,9 @@ STAFF_ROUTES = [
     ("get", "/staff/students/alice", None),
     ("post", "/staff/students/alice/score", {"component": "hw01", "points": "1", "reason": "x"}),
     ("get", "/staff/receipts/anything/feedback", None),
+    ("get", "/staff/regrades", None),
+    ("post", "/staff/regrades/1/answer", {"answer": "ok", "points": "1"}),
 ]
-
-
-@pytest.fixture
-def staff_tokens(serve_course) -> dict[str, str]:
-    book = serve_course.gradebook()
-    add_staff(book, [staff_row("ta1", "Анна Ассистентова", None, "ta"),
-                     staff_row("prof", "Пётр Преподаватель", "prof@example.edu", "instructor")])  # fmt: skip
-    tokens = {t.student_id: t.token for t in issue_staff_tokens(book)}
-    book.close()
-    return tokens
-
-
-def staff_login_page(client, token: str):
-    client.cookies.clear()
-    page = client.get("/staff")
-    csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-    return client.post("/staff/login", data={"token": token, "csrf": csrf})
-
-
-def staff_csrf(client) -> str:
-    return client.get("/staff").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
 
 
 # ---------------------------------------------------------------- accounts and tokens

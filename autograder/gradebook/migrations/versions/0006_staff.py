@@ -1,5 +1,6 @@
 """`autograder serve` for the course's staff: TAs and instructors with their login tokens and
-browser sessions (apart from the students'), and the audit trail of what they do there.
+browser sessions (apart from the students'), the audit trail of what they do there, and
+students' regrade requests with the staff's answers.
 
 Revision ID: 0006
 Revises: 0005
@@ -58,9 +59,29 @@ def upgrade() -> None:
         sa.Column("after", sa.Text, nullable=False),
     )
     op.create_index("ix_staff_actions_staff_id", "staff_actions", ["staff_id"])
+    op.create_table(
+        "regrade_requests",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("receipt_id", sa.Integer, sa.ForeignKey("receipts.id"), nullable=False),
+        sa.Column("student_id", sa.String(128), nullable=False),
+        sa.Column("component_id", sa.String(32), nullable=False),
+        sa.Column("question", sa.String(64), nullable=False),
+        sa.Column("message", sa.Text, nullable=False),
+        sa.Column("opened_at", sa.DateTime, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("answer", sa.Text),
+        sa.Column("answered_by", sa.String(128)),
+        sa.Column("answered_at", sa.DateTime),
+        sa.Column("new_points", sa.String(24)),  # exact decimal points, as text
+    )
+    for column in ("receipt_id", "student_id", "status"):
+        op.create_index(f"ix_regrade_requests_{column}", "regrade_requests", [column])
 
 
 def downgrade() -> None:
+    for column in ("receipt_id", "student_id", "status"):
+        op.drop_index(f"ix_regrade_requests_{column}", "regrade_requests")
+    op.drop_table("regrade_requests")
     op.drop_index("ix_staff_actions_staff_id", "staff_actions")
     op.drop_table("staff_actions")
     op.drop_index("ix_staff_sessions_staff_id", "staff_sessions")
