@@ -27,8 +27,10 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from autograder.course.config import load_course
 from autograder.errors import ServeError
 from autograder.gradebook import exports, overrides, standings
-from autograder.gradebook.database import Gradebook
+from autograder.gradebook.database import Gradebook, Receipt
+from autograder.reports import instructor
 from autograder.serve import publishing, regrades, roster, staff, views
+from autograder.serve import queue as grading_queue
 from autograder.serve.sessions import (
     COOKIE,
     STAFF_COOKIE,
@@ -344,13 +346,9 @@ def create_app(settings: ServeSettings) -> FastAPI:
         csrf: Annotated[str, Form()] = "",
         force: Annotated[str, Form()] = "",
     ):
-        session, member = staff_session_of(request)
-        if member is None:
-            return staff_message(request, session, None, 401, "Нужен вход", NOT_STAFF)
-        if not csrf_ok(session, csrf):
-            return staff_message(request, session, member, 403, "Ошибка формы", BAD_CSRF)
-        if not member.instructor:
-            return staff_message(request, session, member, 403, "Недоступно", INSTRUCTOR_ONLY)
+        session, member, refused = staff_form(request, csrf, instructor=True)
+        if refused:
+            return refused
         if homework not in {c.id for c in views.served_homeworks(course)}:
             return staff_message(request, session, member, 404, "Не найдено",
                                  "Такого задания нет или оно ещё не выдано.")  # fmt: skip
@@ -378,6 +376,15 @@ def create_app(settings: ServeSettings) -> FastAPI:
                 staff_message(request, session, None, 401, "Нужен вход", NOT_STAFF),
             )
         return session, member, None
+
+    def staff_form(request: Request, csrf: str, instructor: bool = False):
+        """(session, member, refusal) for a staff form: logged in, its CSRF token, the role."""
+        session, member, refused = staff_only(request)
+        if refused is None and not csrf_ok(session, csrf):
+            refused = staff_message(request, session, member, 403, "Ошибка формы", BAD_CSRF)
+        if refused is None and instructor and not member.instructor:
+            refused = staff_message(request, session, member, 403, "Недоступно", INSTRUCTOR_ONLY)
+        return session, member, refused
 
     @app.get("/staff/gradebook", response_class=HTMLResponse, include_in_schema=False)
     def staff_gradebook(request: Request, sort: str = "student", q: str = ""):
@@ -439,11 +446,9 @@ def create_app(settings: ServeSettings) -> FastAPI:
         reason: Annotated[str, Form()] = "",
         csrf: Annotated[str, Form()] = "",
     ):
-        session, member, refused = staff_only(request)
+        session, member, refused = staff_form(request, csrf)
         if refused:
             return refused
-        if not csrf_ok(session, csrf):
-            return staff_message(request, session, member, 403, "Ошибка формы", BAD_CSRF)
         if component not in course.ids:
             return student_page(request, session, member, student_id, 400,
                                 error="Нет такой части курса.")  # fmt: skip
@@ -474,6 +479,45 @@ def create_app(settings: ServeSettings) -> FastAPI:
                                  "Полной проверки этой работы ещё нет.")  # fmt: skip
         return HTMLResponse(publishing.full_feedback(publishing.read_payload(Path(path)), course))
 
+    @app.get("/staff/homeworks/{homework}", response_class=HTMLResponse, include_in_schema=False)
+    def staff_homework(request: Request, homework: str):
+        session, member, refused = staff_only(request)
+        if refused:
+            return refused
+        if homework not in {c.id for c in views.served_homeworks(course)}:
+            return staff_message(request, session, member, 404, "Не найдено",
+                                 "Такого задания нет или оно ещё не выдано.")  # fmt: skip
+        component = course.component(homework)
+        latest = instructor.latest_submissions(gradebook, homework)
+        scores = [s.points for s in latest]
+        return staff_page(
+            request, "staff_homework.html", session, member, component=component,
+            students=len(latest), mean=standings.format_points(
+                sum(scores) / len(scores) if scores else None),
+            histogram=views.histogram(scores, float(component.max_points)),
+            rates=[r for r in instructor.pass_rates(latest) if not r.test],
+            problems=instructor.problems(latest), jobs=views.homework_jobs(gradebook, homework),
+            points=standings.format_points,
+        )  # fmt: skip
+
+    @app.post("/staff/jobs/{phase}/{job_id}/retry", include_in_schema=False)
+    def staff_retry(request: Request, phase: str, job_id: int, csrf: Annotated[str, Form()] = ""):
+        session, member, refused = staff_form(request, csrf)
+        if refused:
+            return refused
+        where = {}
+
+        def audit(db_session, job) -> None:
+            receipt = db_session.get(Receipt, job.receipt_id)
+            where["homework"] = receipt.component_id
+            staff.record_action(db_session, member, "retry", f"{phase} job {job_id}",
+                                "error", "queued")  # fmt: skip
+
+        if not grading_queue.retry(gradebook, phase, job_id, audit=audit):
+            return staff_message(request, session, member, 409, "Не выполнено",
+                                 "Эта проверка не завершилась сбоем: повторять нечего.")  # fmt: skip
+        return RedirectResponse(f"/staff/homeworks/{where['homework']}", status_code=303)
+
     @app.get("/staff/regrades", response_class=HTMLResponse, include_in_schema=False)
     def staff_regrades(request: Request):
         session, member, refused = staff_only(request)
@@ -494,11 +538,9 @@ def create_app(settings: ServeSettings) -> FastAPI:
         points: Annotated[str, Form()] = "",
         csrf: Annotated[str, Form()] = "",
     ):
-        session, member, refused = staff_only(request)
+        session, member, refused = staff_form(request, csrf)
         if refused:
             return refused
-        if not csrf_ok(session, csrf):
-            return staff_message(request, session, member, 403, "Ошибка формы", BAD_CSRF)
         try:
             regrades.answer_request(gradebook, course, request_id, member, answer, points)
         except regrades.RegradeRefused as exc:

@@ -94,3 +94,19 @@ def queue_hidden(session, receipt_id: int) -> None:
         session.add(HiddenJob(receipt_id=receipt_id, status="queued", tries=0))
     elif hidden.status == "error":
         hidden.status, hidden.tries, hidden.error = "queued", 0, None
+
+
+def retry(gradebook: Gradebook, phase: str, job_id: int, audit=None) -> bool:
+    """A job that failed for good (a system error, never the student's code: that is a
+    result) goes back to the queue with fresh tries; False when it is not in error.
+    `audit(session, job)` records who asked, in the same transaction."""
+    if phase not in PHASES:
+        return False
+    with gradebook.transaction() as session:
+        job = session.get(PHASES[phase], job_id)
+        if job is None or job.status != "error":
+            return False
+        job.status, job.tries, job.error, job.claimed_by = "queued", 0, None, None
+        if audit is not None:
+            audit(session, job)
+        return True

@@ -229,3 +229,33 @@ def staff_feedback_path(gradebook: Gradebook, public_id: str) -> str | None:
             .join(Receipt, Receipt.id == HiddenJob.receipt_id)
             .where(Receipt.public_id == public_id, HiddenJob.status == "done")
         )
+
+
+def homework_jobs(gradebook: Gradebook, component_id: str) -> list[dict[str, Any]]:
+    """A homework's jobs that are not done, both phases, for the staff (errors included)."""
+    out = []
+    with gradebook.transaction() as session:
+        for phase, table in (("public", GradingJob), ("hidden", HiddenJob)):
+            rows = session.execute(
+                select(table, Receipt)
+                .join(Receipt, Receipt.id == table.receipt_id)
+                .where(Receipt.component_id == component_id, table.status != "done")
+                .order_by(table.id)
+            ).all()
+            out += [
+                {"phase": phase, "id": job.id, "student_id": receipt.student_id,
+                 "attempt": receipt.attempt, "status": job.status, "tries": job.tries,
+                 "error": job.error or "", "state": STATE_TEXT[job.status]}
+                for job, receipt in rows
+            ]  # fmt: skip
+    return out
+
+
+def histogram(scores: list, most: float, bins: int = 10) -> list[dict[str, Any]]:
+    """Counts of scores in `bins` equal ranges of [0, most] (the last one closed)."""
+    width = most / bins if most > 0 else 1.0
+    counts = [0] * bins
+    for score in scores:
+        counts[min(int(float(score) / width), bins - 1)] += 1
+    return [{"low": round(i * width, 2), "high": round((i + 1) * width, 2), "count": c}
+            for i, c in enumerate(counts)]  # fmt: skip

@@ -205,6 +205,8 @@ def test_staff_run_a_homework_a_score_a_publication_and_a_regrade_request(
         browser.get(base + path)
         browser.find_element(By.ID, "token").send_keys(token)
         browser.find_element(By.ID, "login").click()
+        who = "staff" if path.startswith("/staff") else "student"  # the header names them
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, who))
 
     try:
         log_in("/", student)
@@ -219,6 +221,9 @@ def test_staff_run_a_homework_a_score_a_publication_and_a_regrade_request(
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "overview"))
         assert "publish-hw01" not in browser.page_source  # a TA has no publish button
         screenshot("staff-overview-ta")
+        browser.find_element(By.ID, "open-hw01").click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "jobs"))
+        screenshot("staff-homework")
         browser.find_element(By.LINK_TEXT, "Журнал").click()
         browser.find_element(By.ID, "q").send_keys("st1003")
         browser.find_element(By.ID, "find").click()
@@ -266,6 +271,11 @@ def test_staff_run_a_homework_a_score_a_publication_and_a_regrade_request(
         answer = browser.find_element(By.CLASS_NAME, "answer")
         assert answer.text == "Проверили: оценка верна."
         screenshot("student-regrade-answer")
+
+        log_in("/staff", ta)
+        browser.get(base + "/staff/homeworks/hw01")
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "histogram"))
+        screenshot("staff-homework-graded")
     finally:
         server.terminate()
         server.wait(120)

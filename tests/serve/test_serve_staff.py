@@ -33,6 +33,8 @@ STAFF_ROUTES = [
     ("post", "/staff/students/alice/score", {"component": "hw01", "points": "1", "reason": "x"}),
     ("get", "/staff/receipts/anything/feedback", None),
     ("get", "/staff/regrades", None),
+    ("get", "/staff/homeworks/hw01", None),
+    ("post", "/staff/jobs/public/1/retry", None),
     ("post", "/staff/regrades/1/answer", {"answer": "ok", "points": "1"}),
 ]
 
@@ -297,3 +299,45 @@ def test_staff_read_a_graded_receipt_s_full_feedback_before_publishing(
     assert f"/staff/receipts/{public_id}/feedback" in page
     feedback = client.get(f"/staff/receipts/{public_id}/feedback")
     assert feedback.status_code == 200 and "1.75" in feedback.text
+
+
+def test_a_homework_page_shows_scores_pass_rates_and_the_queue_with_retry(
+    serve_course, client_for, staff_tokens
+):
+    from autograder.gradebook.database import GradingJob
+
+    from .conftest import BROKEN, HONEST, grade_queue, notebook_bytes
+
+    client = client_for()
+    for student, code in (("alice", HONEST), ("bob", BROKEN)):
+        sent = client.post(
+            "/api/v1/homeworks/hw01/submissions",
+            headers={"Authorization": f"Bearer {serve_course.tokens[student]}"},
+            files={"notebook": ("hw01.ipynb", notebook_bytes(code), "application/json")},
+        )
+        assert sent.status_code == 201, sent.text
+    grade_queue(serve_course)
+    staff_login_page(client, staff_tokens["ta1"])
+    page = client.get("/staff/homeworks/hw01").text
+    assert 'id="graded-students">2<' in page and "<svg" in page and "<rect" in page
+    rates = page.split('id="pass-rates"', 1)[1].split("</table>", 1)[0]
+    assert "q1" in rates and "1 из 2" in rates
+    assert "Очередь пуста." in page
+    book = serve_course.gradebook()
+    with book.transaction() as session:  # a grader that failed for good on one receipt
+        job = session.scalars(select(GradingJob)).first()
+        job.status, job.tries, job.error = "error", 3, "worker died (system)"
+        job_id = job.id
+    book.close()
+    page = client.get("/staff/homeworks/hw01").text
+    assert f'id="retry-public-{job_id}"' in page and "worker died (system)" in page
+    csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    assert client.post(f"/staff/jobs/public/{job_id}/retry", data={"csrf": csrf}).status_code == 303
+    again = client.post(f"/staff/jobs/public/{job_id}/retry", data={"csrf": csrf})
+    assert again.status_code == 409
+    book = serve_course.gradebook()
+    with book.transaction() as session:
+        assert session.get(GradingJob, job_id).status == "queued"
+    assert [(a.action, a.before, a.after) for a in actions(book)] == [("retry", "error", "queued")]
+    book.close()
+    assert client.get("/staff/homeworks/hw09").status_code == 404
