@@ -174,15 +174,21 @@ def issue_tokens(gradebook: Gradebook, student_ids: list[str] | None = None) -> 
             raise ServeError("the roster is empty: run `autograder roster import FILE.csv` first")
         at = now()
         for entry in entries:
-            session.execute(
-                update(LoginToken)
-                .where(LoginToken.student_id == entry.student_id, LoginToken.revoked_at.is_(None))
-                .values(revoked_at=at)
-            )
-            token = secrets.token_hex(TOKEN_BYTES)
-            session.add(LoginToken(student_id=entry.student_id, token_sha256=hash_token(token)))
+            token = reissue(session, LoginToken, "student_id", entry.student_id, at)
             issued.append(IssuedToken(entry.student_id, entry.name, entry.email, token))
     return issued
+
+
+def reissue(session, model, owner: str, owner_id: str, at) -> str:
+    """A new token of `model` (students' or staff's) for one owner; their live ones revoked."""
+    session.execute(
+        update(model)
+        .where(getattr(model, owner) == owner_id, model.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    token = secrets.token_hex(TOKEN_BYTES)
+    session.add(model(token_sha256=hash_token(token), **{owner: owner_id}))
+    return token
 
 
 def login_token(gradebook: Gradebook, token: str) -> tuple[str, int] | None:

@@ -10,11 +10,10 @@ token revokes the old one (and every session opened with it).
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from autograder.course.student_ids import StudentIdError, check_student_id
@@ -28,14 +27,13 @@ from autograder.gradebook.database import (
     now,
 )
 from autograder.serve.roster import (
-    TOKEN_BYTES,
     IssuedToken,
     end_session,
-    hash_token,
     live_session,
     live_token,
     open_session,
     read_csv_rows,
+    reissue,
 )
 
 TA, INSTRUCTOR = "ta", "instructor"
@@ -138,13 +136,7 @@ def issue_staff_tokens(
             raise ServeError("no staff: run `autograder staff add ID --role ta|instructor` first")
         at = now()
         for member in members:
-            session.execute(
-                update(StaffToken)
-                .where(StaffToken.staff_id == member.id, StaffToken.revoked_at.is_(None))
-                .values(revoked_at=at)
-            )
-            token = secrets.token_hex(TOKEN_BYTES)
-            session.add(StaffToken(staff_id=member.id, token_sha256=hash_token(token)))
+            token = reissue(session, StaffToken, "staff_id", member.id, at)
             issued.append(IssuedToken(member.id, member.name, member.email, token))
     return issued
 
