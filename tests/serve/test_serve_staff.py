@@ -121,6 +121,8 @@ def test_staff_log_in_and_see_the_course_overview(serve_course, client_for, staf
 
 def test_no_staff_route_answers_a_student_or_a_stranger(serve_course, client_for, staff_tokens):
     client = client_for()
+    refused = staff_login_page(client, serve_course.tokens["alice"])  # a student's own token
+    assert refused.status_code == 401 and 'id="overview"' not in refused.text
     assert login(client, serve_course.tokens["alice"]).status_code == 303
     for method, path, form in STAFF_ROUTES:
         response = getattr(client, method)(path, **({"data": form} if form else {}))
