@@ -131,6 +131,16 @@ def write_bundle_json(
     return load_bundle(root)
 
 
+def cached_bundle(cache: dict, course_root: Path, component_id: str) -> Bundle:
+    """A released bundle read once per release: re-read when `autograder release` replaced it
+    (bundle.json's mtime changed) while a long-running process holds `cache`."""
+    path = course_root / "dist" / component_id
+    stamp = (path / "bundle.json").stat().st_mtime_ns
+    if component_id not in cache or cache[component_id][0] != stamp:
+        cache[component_id] = (stamp, load_bundle(path))
+    return cache[component_id][1]
+
+
 def load_bundle(root: Path) -> Bundle:
     """Read and check a bundle directory; a missing or inconsistent bundle raises ConfigError."""
     meta_path = root / "bundle.json"

@@ -25,9 +25,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from autograder.course.config import load_course
+from autograder.course.scheme import quantize_points
 from autograder.errors import ServeError
 from autograder.gradebook import exports, overrides, standings
-from autograder.gradebook.database import Gradebook, Receipt
+from autograder.gradebook.database import Gradebook
 from autograder.reports import instructor
 from autograder.serve import publishing, regrades, roster, staff, views
 from autograder.serve import queue as grading_queue
@@ -73,6 +74,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         load_secret(settings.data_dir), settings.session_hours * 3600, salt="autograder-staff"
     )
     limiter = LoginLimiter(settings.login_failures)
+    bundles: dict = {}  # released bundles, read once per release (the homeworks' questions)
     # Every request body is capped while it streams in (Starlette's body limit, chunked or
     # not): the multipart parser and its spool file never hold more than the cap.
     body_cap = settings.max_upload_bytes + MULTIPART_SLACK
@@ -221,7 +223,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         regrade = None
         if view.published and view.full_results_path:  # graded and published: may ask
             regrade = {
-                "questions": regrades.questions_of(course, view.component_id),
+                "questions": regrades.questions_of(course, view.component_id, bundles),
                 "requests": regrades.student_requests(
                     gradebook, session.student_id, view.component_id
                 ),
@@ -245,7 +247,9 @@ def create_app(settings: ServeSettings) -> FastAPI:
         if not csrf_ok(session, csrf):
             return message(request, session, 403, "Ошибка формы", BAD_CSRF)
         try:
-            regrades.open_request(gradebook, course, session.student_id, public_id, question, text)
+            regrades.open_request(
+                gradebook, course, session.student_id, public_id, question, text, bundles
+            )
         except regrades.RegradeRefused as exc:
             return receipt_with(request, session, public_id, exc.status, regrade_error=exc.message)
         return RedirectResponse(f"/receipts/{public_id}#regrades", status_code=303)
@@ -493,7 +497,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         return staff_page(
             request, "staff_homework.html", session, member, component=component,
             students=len(latest), mean=standings.format_points(
-                sum(scores) / len(scores) if scores else None),
+                quantize_points(sum(scores) / len(scores)) if scores else None),
             histogram=views.histogram(scores, float(component.max_points)),
             rates=[r for r in instructor.pass_rates(latest) if not r.test],
             problems=instructor.problems(latest), jobs=views.homework_jobs(gradebook, homework),
@@ -505,18 +509,16 @@ def create_app(settings: ServeSettings) -> FastAPI:
         session, member, refused = staff_form(request, csrf)
         if refused:
             return refused
-        where = {}
 
         def audit(db_session, job) -> None:
-            receipt = db_session.get(Receipt, job.receipt_id)
-            where["homework"] = receipt.component_id
             staff.record_action(db_session, member, "retry", f"{phase} job {job_id}",
                                 "error", "queued")  # fmt: skip
 
-        if not grading_queue.retry(gradebook, phase, job_id, audit=audit):
+        homework = grading_queue.retry(gradebook, phase, job_id, audit=audit)
+        if homework is None:
             return staff_message(request, session, member, 409, "Не выполнено",
                                  "Эта проверка не завершилась сбоем: повторять нечего.")  # fmt: skip
-        return RedirectResponse(f"/staff/homeworks/{where['homework']}", status_code=303)
+        return RedirectResponse(f"/staff/homeworks/{homework}", status_code=303)
 
     @app.get("/staff/regrades", response_class=HTMLResponse, include_in_schema=False)
     def staff_regrades(request: Request):

@@ -15,7 +15,7 @@ from pathlib import Path
 from autograder.batch import already_graded, finish_submission
 from autograder.course.config import Course, load_course
 from autograder.gradebook.database import Gradebook, Receipt
-from autograder.grading.bundle import Bundle, load_bundle
+from autograder.grading.bundle import Bundle, cached_bundle
 from autograder.grading.notebook import grade_notebook, load_test_files
 from autograder.grading.results import to_gradescope, write_results_json
 from autograder.grading.sandbox import pool as warm_pool
@@ -79,7 +79,7 @@ def work_once(
     if claimed is None:
         return None
     try:
-        bundle = _bundle(
+        bundle = cached_bundle(
             {} if bundles is None else bundles, course.root, claimed.receipt.component_id
         )
     except Exception as exc:  # a missing or broken bundle: the instructor's to fix, retried
@@ -112,15 +112,6 @@ def work(
             if status is None:
                 stop.wait(IDLE_POLL_S)
     gradebook.close()
-
-
-def _bundle(cache: dict, course_root: Path, component_id: str) -> Bundle:
-    # re-read when `autograder release` replaced the bundle while the server runs
-    path = course_root / "dist" / component_id
-    stamp = (path / "bundle.json").stat().st_mtime_ns
-    if component_id not in cache or cache[component_id][0] != stamp:
-        cache[component_id] = (stamp, load_bundle(path))
-    return cache[component_id][1]
 
 
 def grading_process(

@@ -96,17 +96,17 @@ def queue_hidden(session, receipt_id: int) -> None:
         hidden.status, hidden.tries, hidden.error = "queued", 0, None
 
 
-def retry(gradebook: Gradebook, phase: str, job_id: int, audit=None) -> bool:
+def retry(gradebook: Gradebook, phase: str, job_id: int, audit=None) -> str | None:
     """A job that failed for good (a system error, never the student's code: that is a
-    result) goes back to the queue with fresh tries; False when it is not in error.
-    `audit(session, job)` records who asked, in the same transaction."""
+    result) goes back to the queue with fresh tries; its homework, or None when it is not in
+    error. `audit(session, job)` records who asked, in the same transaction."""
     if phase not in PHASES:
-        return False
+        return None
     with gradebook.transaction() as session:
         job = session.get(PHASES[phase], job_id)
         if job is None or job.status != "error":
-            return False
+            return None
         job.status, job.tries, job.error, job.claimed_by = "queued", 0, None, None
         if audit is not None:
             audit(session, job)
-        return True
+        return session.get(Receipt, job.receipt_id).component_id

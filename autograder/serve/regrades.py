@@ -23,7 +23,7 @@ from autograder.gradebook.database import (
 )
 from autograder.gradebook.overrides import set_override
 from autograder.gradebook.standings import format_points
-from autograder.grading.bundle import load_bundle
+from autograder.grading.bundle import cached_bundle
 from autograder.serve.staff import Staff, record_action
 
 MAX_MESSAGE = 2000  # characters of a request or an answer
@@ -52,10 +52,12 @@ class RegradeView:
     new_points: str
 
 
-def questions_of(course: Course, component_id: str) -> list[str]:
-    """The questions of a released homework, in the bundle's order."""
-    bundle_dir = course.root / "dist" / component_id
-    return list(load_bundle(bundle_dir).questions) if (bundle_dir / "bundle.json").is_file() else []
+def questions_of(course: Course, component_id: str, bundles: dict) -> list[str]:
+    """The questions of a released homework, in the bundle's order (`bundles`: the caller's
+    cache, so a page view does not read and hash the bundle again)."""
+    if not (course.root / "dist" / component_id / "bundle.json").is_file():
+        return []
+    return list(cached_bundle(bundles, course.root, component_id).questions)
 
 
 def _text(value: str, what: str) -> str:
@@ -69,7 +71,7 @@ def _text(value: str, what: str) -> str:
 
 def open_request(
     gradebook: Gradebook, course: Course, student_id: str, public_id: str, question: str,
-    message: str,
+    message: str, bundles: dict,
 ) -> RegradeView:  # fmt: skip
     """A student's request on one question of their own graded, published receipt."""
     text = _text(message, "Запрос")
@@ -84,7 +86,7 @@ def open_request(
         graded = session.scalar(select(HiddenJob.status).where(HiddenJob.receipt_id == receipt.id))
         if graded != "done":
             raise RegradeRefused(409, "Эта работа ещё не проверена полностью.")
-        if question not in questions_of(course, receipt.component_id):
+        if question not in questions_of(course, receipt.component_id, bundles):
             raise RegradeRefused(400, "В этом задании нет такого вопроса.")
         already = session.scalars(
             select(RegradeRequest).where(

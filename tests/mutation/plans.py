@@ -1,8 +1,9 @@
 """Mutants built from ONE executed reference, for homeworks whose answers train models.
 
 A mutant's plan (`plan_for`, from a shared-format `Mutant`) says which cell sources to execute
-over a copy of the reference namespace and which names the mutant changes. `mutant_namespace` gives the reference's trained models the edited
-class (on a copy), so a mutant is judged with the trained weights and without retraining;
+over a copy of the reference namespace and which names the mutant changes. `mutant_namespace`
+gives the reference's trained models the edited class (on a copy), so a mutant is judged with
+the trained weights and without retraining;
 only cells a mutant names in `rerun` train again. `with_reported` adds the cheap cells that
 report a metric the mutant reaches, and `affected_questions` says which questions' tests reach
 a changed name at all, so only those are graded; the others grade as the reference does.
