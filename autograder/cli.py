@@ -675,6 +675,9 @@ def staff_tokens_cmd(
         out.print(f"Issued {len(issued)} tokens to {shown(csv_path)}; the old ones are revoked.")
 
 
+LTI_CONFIG_HELP = "The LTI platforms file; default $AUTOGRADER_LTI_CONFIG or <course>/lti/lti.json."
+
+
 @app.command("serve")
 def serve_cmd(
     ctx: typer.Context,
@@ -702,6 +705,9 @@ def serve_cmd(
             "none by default: the client address is the connection's."
         ),
     ] = None,
+    lti_config: Annotated[
+        Path | None, typer.Option(help=LTI_CONFIG_HELP + " LTI is on when it exists.")
+    ] = None,
 ) -> None:
     """Students log in, upload notebooks, get receipts and public results (/api/v1/, /docs)."""
     from autograder.serve.app import ServeSettings
@@ -713,8 +719,9 @@ def serve_cmd(
     url = resolve_url(settings.gradebook_location, course.root)
     data_dir = _output_folder(data or default_data_dir(course.root), "--data")
     serve_settings = ServeSettings(
-        course.root, url, data_dir, max_upload_mb * 2**20, secure_cookies=secure_cookies
-    )
+        course.root, url, data_dir, max_upload_mb * 2**20, secure_cookies=secure_cookies,
+        lti_config=lti_config,
+    )  # fmt: skip
 
     def ready(requeued: int, homeworks: list[str]) -> None:
         out.print(
@@ -742,6 +749,10 @@ def publish_cmd(
     by: Annotated[
         str | None, typer.Option(help="Who publishes (default: $AUTOGRADER_USER or login).")
     ] = None,
+    push: Annotated[
+        bool, typer.Option(help="Then send the scores to the LMS (as `autograder lti push`).")
+    ] = False,
+    lti_config: Annotated[Path | None, typer.Option(help=LTI_CONFIG_HELP)] = None,
 ) -> None:
     """Let students see hidden tests and totals of one homework in `autograder serve`."""
     from autograder.serve.publishing import publish
@@ -751,6 +762,121 @@ def publish_cmd(
     row = publish(settings.gradebook(course), course, assignment, by=_author(by), force=force)
     note = " (before the deadline)" if row.forced else ""
     out.print(f"{assignment} published {row.published_at.isoformat()} by {row.published_by}{note}")
+    if push:
+        _push(settings, course, assignment, lti_config, resend=False)
+
+
+lti_app = typer.Typer(
+    help="The course's LMS over LTI 1.3: launch from Moodle, scores back to its gradebook.",
+    no_args_is_help=True,
+)
+app.add_typer(lti_app, name="lti")
+
+
+@lti_app.command("init")
+def lti_init_cmd(
+    ctx: typer.Context,
+    issuer: Annotated[
+        str, typer.Option(help="Platform ID (Moodle: its URL, e.g. https://moodle.example.edu).")
+    ],
+    client_id: Annotated[str, typer.Option(help="Client ID the LMS gave the tool.")],
+    deployment_id: Annotated[list[str], typer.Option(help="Deployment ID (repeatable).")],
+    auth_login_url: Annotated[
+        str | None, typer.Option(help="Default for Moodle: <issuer>/mod/lti/auth.php.")
+    ] = None,
+    auth_token_url: Annotated[
+        str | None, typer.Option(help="Default for Moodle: <issuer>/mod/lti/token.php.")
+    ] = None,
+    key_set_url: Annotated[
+        str | None, typer.Option(help="Default for Moodle: <issuer>/mod/lti/certs.php.")
+    ] = None,
+    roster_claim: Annotated[
+        str, typer.Option(help="How a launch names the student: email, sourcedid or sub.")
+    ] = "email",
+    lti_config: Annotated[Path | None, typer.Option(help=LTI_CONFIG_HELP)] = None,
+) -> None:
+    """Register one LMS platform (Moodle's URLs by default); make the tool's key on first use."""
+    from autograder.serve.lti.config import Platform, config_path, init_platform, read_platforms
+
+    course = _settings(ctx).course()
+    path = config_path(course.root, lti_config)
+    base = issuer.rstrip("/")
+    platform = Platform(
+        issuer, client_id, tuple(deployment_id),
+        auth_login_url or f"{base}/mod/lti/auth.php",
+        auth_token_url or f"{base}/mod/lti/token.php",
+        key_set_url or f"{base}/mod/lti/certs.php", roster_claim,
+    )  # fmt: skip
+    made = init_platform(path, platform)
+    read_platforms(path)  # the file as written must load
+    key = "a new key pair" if made else "the existing key pair"
+    out.print(f"{shown(path)}: {issuer} (client {client_id}) registered with {key}.")
+    out.print("The tool's URLs for the LMS: `autograder lti show --url https://<this server>`.")
+
+
+@lti_app.command("show")
+def lti_show_cmd(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Option(help="This server's public https URL, as students reach it.")],
+    lti_config: Annotated[Path | None, typer.Option(help=LTI_CONFIG_HELP)] = None,
+) -> None:
+    """What to enter in the LMS's tool settings, and the platforms registered here."""
+    from autograder.serve.lti.config import config_path, read_platforms
+
+    course = _settings(ctx).course()
+    path = config_path(course.root, lti_config)
+    platforms = read_platforms(path)
+    base = url.rstrip("/")
+    for label, value in (
+        ("Tool URL", f"{base}/lti/launch"),
+        ("Initiate login URL", f"{base}/lti/login"),
+        ("Redirection URI(s)", f"{base}/lti/launch"),
+        ("Public keyset URL", f"{base}/lti/jwks"),
+    ):
+        out.print(f"{label + ':':22} {value}", markup=False)
+    for p in platforms:
+        out.print(
+            f"platform {p.issuer}  client {p.client_id}  deployments {', '.join(p.deployment_ids)}"
+            f"  roster by {p.roster_claim}",
+            markup=False,
+        )
+
+
+@lti_app.command("push")
+def lti_push_cmd(
+    ctx: typer.Context,
+    assignment: Annotated[str, typer.Argument(help="Homework id, e.g. hw01 (published).")],
+    resend: Annotated[
+        bool, typer.Option(help="Send every score, also those the LMS already holds.")
+    ] = False,
+    lti_config: Annotated[Path | None, typer.Option(help=LTI_CONFIG_HELP)] = None,
+) -> None:
+    """Send a published homework's counting scores to the LMS's gradebook (AGS)."""
+    settings = _settings(ctx)
+    _push(settings, settings.course(), assignment, lti_config, resend=resend)
+
+
+def _push(settings, course, assignment: str, lti_config: Path | None, resend: bool) -> None:
+    from autograder.serve.lti.config import config_path
+    from autograder.serve.lti.passback import push_scores
+
+    report = push_scores(
+        settings.gradebook(course), course, config_path(course.root, lti_config), assignment,
+        resend=resend,
+    )  # fmt: skip
+    out.print(
+        f"{assignment} to the LMS ({report.courses} course(s)): {report.sent} sent, "
+        f"{report.unchanged} unchanged, {len(report.skipped)} skipped (no LMS user), "
+        f"{len(report.failed)} failed"
+    )
+    if report.skipped:
+        out.print(
+            "skipped (never launched from the LMS): " + ", ".join(report.skipped), markup=False
+        )
+    for line in report.failed:
+        err.print(f"  failed: {line}", markup=False)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

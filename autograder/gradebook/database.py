@@ -213,7 +213,8 @@ class WebSession(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sid_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     student_id: Mapped[str] = mapped_column(ForeignKey("students.id"), index=True)
-    token_id: Mapped[int] = mapped_column(ForeignKey("login_tokens.id"))
+    # None: opened by an LTI launch from the course's LMS (schema 0007), not by a token
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("login_tokens.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
     ended_at: Mapped[datetime | None] = mapped_column(UTCTime)
 
@@ -348,6 +349,88 @@ class RegradeRequest(Base):
     answered_by: Mapped[str | None] = mapped_column(String(128))
     answered_at: Mapped[datetime | None] = mapped_column(UTCTime)
     new_points: Mapped[Decimal | None] = mapped_column(ExactPoints)  # a score set with it
+
+
+# ---- the course's LMS over LTI 1.3 (schema 0007) ----
+
+
+class LtiLaunchValue(Base):
+    """What pylti1p3 keeps between the OIDC login and the launch (a nonce, a state's
+    parameters, a launch's claims), shared by every server process; a nonce is deleted
+    when a launch uses it, so a replayed id_token finds none."""
+
+    __tablename__ = "lti_launch_values"
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON
+    expires_at: Mapped[datetime] = mapped_column(UTCTime, index=True)
+
+
+class LtiUser(Base):
+    """An LMS user (issuer, client, `sub`) who launched, and the roster student they are."""
+
+    __tablename__ = "lti_users"
+    __table_args__ = (UniqueConstraint("issuer", "client_id", "sub", name="uq_lti_users"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    sub: Mapped[str] = mapped_column(String(255))
+    student_id: Mapped[str] = mapped_column(ForeignKey("students.id"), index=True)
+    last_launch_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+
+
+class LtiContext(Base):
+    """A course of the LMS that launched us, with its Assignment and Grade Services
+    endpoint (from its newest launch): where `autograder lti push` sends scores."""
+
+    __tablename__ = "lti_contexts"
+    __table_args__ = (
+        UniqueConstraint("issuer", "client_id", "context_id", name="uq_lti_contexts"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    context_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(512), default="")
+    lineitems_url: Mapped[str | None] = mapped_column(Text)
+    scopes: Mapped[str] = mapped_column(Text, default="")  # space-separated AGS scopes
+    updated_at: Mapped[datetime] = mapped_column(UTCTime, default=now)
+
+
+class LtiMember(Base):
+    """An LMS user launched from a context: their score goes to that context's line item."""
+
+    __tablename__ = "lti_members"
+    context_row: Mapped[int] = mapped_column(ForeignKey("lti_contexts.id"), primary_key=True)
+    user_row: Mapped[int] = mapped_column(ForeignKey("lti_users.id"), primary_key=True)
+
+
+class LtiResourceLink(Base):
+    """An activity of the LMS course that launches one homework (its custom parameter
+    `homework`), and the line item the LMS made for it, if any."""
+
+    __tablename__ = "lti_resource_links"
+    __table_args__ = (
+        UniqueConstraint("context_row", "resource_link_id", name="uq_lti_resource_links"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    context_row: Mapped[int] = mapped_column(ForeignKey("lti_contexts.id"), index=True)
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    component_id: Mapped[str | None] = mapped_column(String(32))
+    lineitem_url: Mapped[str | None] = mapped_column(Text)
+
+
+class LtiScore(Base):
+    """The last score sent to one line item for one LMS user: AGS wants every later score's
+    timestamp strictly greater, and an unchanged score need not be sent again."""
+
+    __tablename__ = "lti_scores"
+    __table_args__ = (UniqueConstraint("lineitem_url", "user_row", name="uq_lti_scores"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lineitem_url: Mapped[str] = mapped_column(String(1024))
+    user_row: Mapped[int] = mapped_column(ForeignKey("lti_users.id"), index=True)
+    points: Mapped[Decimal] = mapped_column(ExactPoints)
+    sent_at: Mapped[datetime] = mapped_column(UTCTime)  # the score's AGS timestamp
 
 
 def resolve_url(location: str | None, course_root: Path) -> str:

@@ -32,6 +32,7 @@ from autograder.gradebook.database import Gradebook
 from autograder.reports import instructor
 from autograder.serve import publishing, regrades, roster, staff, views
 from autograder.serve import queue as grading_queue
+from autograder.serve.lti.config import config_path as lti_config_path
 from autograder.serve.sessions import (
     COOKIE,
     STAFF_COOKIE,
@@ -63,6 +64,7 @@ class ServeSettings:
     secure_cookies: bool = False  # set behind HTTPS (the reverse proxy)
     session_hours: int = 12
     login_failures: int = 10  # per client address per 5 minutes
+    lti_config: Path | None = None  # LTI 1.3 platforms; default <course>/lti/lti.json if there
 
 
 def create_app(settings: ServeSettings) -> FastAPI:
@@ -621,5 +623,26 @@ def create_app(settings: ServeSettings) -> FastAPI:
             raise HTTPException(status, text)
 
         return feedback_for(student, public_id, refuse)
+
+    # ------------------------------------------------------------ LTI 1.3 (the course's LMS)
+
+    lti_path = lti_config_path(settings.course_root, settings.lti_config)
+    if settings.lti_config is not None or lti_path.exists():
+        from autograder.serve.lti.launch import lti_router
+
+        def lti_message(request: Request, status: int, heading: str, text: str):
+            return message(request, session_of(request), status, heading, text)
+
+        def lti_log_in(request: Request, launched) -> Response:
+            """A launch logs the student in as a token does; the landing page then opens
+            the homework from our own site, so the SameSite=Strict cookie goes with it
+            (a redirect chain that began on the LMS's site would leave it behind)."""
+            sid = roster.open_session(gradebook, launched.student_id, None)
+            fresh = SessionData(launched.student_id, secrets.token_urlsafe(24), sid=sid)
+            target = "/homeworks" + (f"#hw-{launched.homework}" if launched.homework else "")
+            return page(request, "lti_landing.html", fresh, target=target,
+                        homework=launched.homework)  # fmt: skip
+
+        app.include_router(lti_router(lti_path, gradebook, course, lti_message, lti_log_in))
 
     return app

@@ -218,10 +218,12 @@ def student_for_token(gradebook: Gradebook, token: str) -> str | None:
     return found[0] if found else None
 
 
-def open_session(gradebook: Gradebook, student_id: str, token_id: int, model=WebSession) -> str:
+def open_session(
+    gradebook: Gradebook, student_id: str, token_id: int | None, model=WebSession
+) -> str:
     """A new browser session for someone who just logged in (a student, or with
-    `model=StaffSession` a staff member); its random id (for the cookie). The server keeps
-    only its hash."""
+    `model=StaffSession` a staff member; `token_id` None: a student launched from the LMS);
+    its random id (for the cookie). The server keeps only its hash."""
     sid = secrets.token_urlsafe(32)
     owner = "student_id" if model is WebSession else "staff_id"
     with gradebook.transaction() as session:
@@ -244,6 +246,8 @@ def live_session(gradebook: Gradebook, model, token_model, owner: str, sid: str 
         ).first()
         if row is None:
             return None
+        if row.token_id is None:  # opened by an LTI launch: lives until logout or expiry
+            return getattr(row, owner)
         token = session.get(token_model, row.token_id)
         return getattr(row, owner) if token is not None and token.revoked_at is None else None
 
