@@ -278,7 +278,8 @@ class LocalPlatform:
 
     def launch_start_url(self, sub: str, resource_link_id: str) -> str:
         """The URL a student's click on the link opens: it redirects to the tool's login."""
-        self._user(sub), self._link(resource_link_id)
+        self._user(sub)
+        self._link(resource_link_id)
         return f"{self.url}/launch?{urlencode({'sub': sub, 'resource_link_id': resource_link_id})}"
 
     # --- inspection ---
@@ -330,7 +331,7 @@ class LocalPlatform:
         }
         if user.name:
             given, _, family = user.name.partition(" ")
-            extra |= {"given_name": given, "family_name": family or given}
+            extra |= {"given_name": given} | ({"family_name": family} if family else {})
         if user.sourcedid:
             extra["https://purl.imsglobal.org/spec/lti/claim/lis"] = {
                 "person_sourcedid": user.sourcedid
@@ -341,7 +342,8 @@ class LocalPlatform:
         return {**claims, "iat": now, "exp": now + ID_TOKEN_SECONDS}
 
     def sign(self, claims: dict, *, key: str = "platform", alg: str = "RS256") -> str:
-        """Sign claims as our id_token; key="stranger" forges (another key, our kid); alg="none" leaves it unsigned."""
+        """Sign claims as /auth does; key="stranger" forges (another key, our kid), alg="none"
+        leaves them unsigned (both for attack tests on the tool)."""
         headers = {"kid": self._kid}
         if alg == "none":
             return jwt.encode(dict(claims), None, algorithm="none", headers=headers)
@@ -593,17 +595,8 @@ class LocalPlatform:
         self._check_item(context_id, number)
         item_url = self._item_url(number)
         latest = {post["userId"]: post for post in self.score_posts(item_url)}
-        results = [
-            {"id": f"{item_url}/results/{quote(sub, safe='')}", "scoreOf": item_url, "userId": sub}
-            | (
-                {"resultScore": post["scoreGiven"], "resultMaximum": post["scoreMaximum"]}
-                if "scoreGiven" in post
-                else {}
-            )
-            | ({"comment": post["comment"]} if "comment" in post else {})
-            for sub, post in latest.items()
-            if request.query_params.get("user_id", sub) == sub
-        ]
+        wanted = request.query_params.get("user_id")
+        results = [_result(item_url, post) for sub, post in latest.items() if wanted in (None, sub)]
         return _page(request, results, RESULTS_MEDIA)
 
     # --- lookups (callers hold self._lock where they mutate) ---
@@ -670,6 +663,17 @@ def _check_score(score: dict) -> datetime:
     return timestamp
 
 
+def _result(item_url: str, post: dict) -> dict:
+    """The AGS result a user's latest accepted score makes."""
+    sub = post["userId"]
+    result = {"id": f"{item_url}/results/{quote(sub, safe='')}", "scoreOf": item_url, "userId": sub}
+    if "scoreGiven" in post:
+        result |= {"resultScore": post["scoreGiven"], "resultMaximum": post["scoreMaximum"]}
+    if "comment" in post:
+        result["comment"] = post["comment"]
+    return result
+
+
 def _page(request: Request, items: list[dict], media_type: str) -> Response:
     """One page of `items` (?limit=, ?page=) with a Link rel="next" header when more follow."""
     try:
@@ -681,7 +685,7 @@ def _page(request: Request, items: list[dict], media_type: str) -> Response:
         raise _Refusal(400, "invalid_request", "limit and page start at 1")
     headers = {}
     if page * limit < len(items):
-        headers["X-Link"] = f'<{request.url.include_query_params(page=page + 1)}>; rel="next"'
+        headers["Link"] = f'<{request.url.include_query_params(page=page + 1)}>; rel="next"'
     chunk = items[(page - 1) * limit : page * limit]
     return JSONResponse(chunk, media_type=media_type, headers=headers)
 
