@@ -708,26 +708,43 @@ def serve_cmd(
     lti_config: Annotated[
         Path | None, typer.Option(help=LTI_CONFIG_HELP + " LTI is on when it exists.")
     ] = None,
+    ssl_certfile: Annotated[
+        Path | None,
+        typer.Option(help="Serve HTTPS with this certificate (PEM) instead of behind a proxy."),
+    ] = None,
+    ssl_keyfile: Annotated[Path | None, typer.Option(help="Its private key (PEM).")] = None,
 ) -> None:
     """Students log in, upload notebooks, get receipts and public results (/api/v1/, /docs)."""
     from autograder.serve.app import ServeSettings
+    from autograder.serve.lti.config import config_path as lti_config_path
+    from autograder.serve.lti.config import read_platforms
     from autograder.serve.server import default_data_dir, run_server
 
     _check_backend(backend)
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise ServeError("--ssl-certfile and --ssl-keyfile go together")
+    for path in (ssl_certfile, ssl_keyfile):
+        if path is not None and not path.is_file():
+            raise ServeError(f"{path}: no such file")
     settings = _settings(ctx)
     course = settings.course()
     url = resolve_url(settings.gradebook_location, course.root)
     data_dir = _output_folder(data or default_data_dir(course.root), "--data")
     serve_settings = ServeSettings(
-        course.root, url, data_dir, max_upload_mb * 2**20, secure_cookies=secure_cookies,
-        lti_config=lti_config,
+        course.root, url, data_dir, max_upload_mb * 2**20,
+        secure_cookies=secure_cookies or ssl_certfile is not None, lti_config=lti_config,
     )  # fmt: skip
+    scheme = "https" if ssl_certfile else "http"
 
     def ready(requeued: int, homeworks: list[str]) -> None:
         out.print(
-            f"Serving {', '.join(homeworks)} on http://{host}:{port} with {workers} grading "
+            f"Serving {', '.join(homeworks)} on {scheme}://{host}:{port} with {workers} grading "
             f"process(es); {requeued} unfinished job(s) requeued. Ctrl-C stops."
         )
+        lti = lti_config_path(course.root, lti_config)
+        if lti.exists():
+            issuers = sorted({p.issuer for p in read_platforms(lti)})
+            out.print(f"LTI 1.3 launches from {', '.join(issuers)} ({shown(lti)}).", markup=False)
 
     run_server(
         serve_settings,
@@ -738,6 +755,7 @@ def serve_cmd(
         pool=pool,
         trusted_proxies=trusted_proxy or [],
         on_ready=ready,
+        tls=(ssl_certfile, ssl_keyfile) if ssl_certfile else None,
     )
 
 

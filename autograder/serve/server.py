@@ -19,10 +19,12 @@ from autograder.serve.views import served_homeworks
 def run_server(
     settings: ServeSettings, *, host: str, port: int, workers: int, backend: str = "auto",
     pool: bool = True, on_ready=None, trusted_proxies: list[str] = (),
+    tls: tuple[Path, Path] | None = None,
 ) -> None:  # fmt: skip
     """Serve until interrupted; `on_ready(requeued, homeworks)` is told what starts. The
     client address (what the login limiter counts) is the connection's, unless it comes
-    from one of `trusted_proxies`: then their X-Forwarded-For."""
+    from one of `trusted_proxies`: then their X-Forwarded-For. `tls`: (certificate, key)
+    files to serve HTTPS without a proxy."""
     app = create_app(settings)
     gradebook: Gradebook = app.state.gradebook
     requeued = requeue_abandoned(gradebook)
@@ -60,6 +62,7 @@ def run_server(
             app, host=host, port=port, log_level="warning",
             proxy_headers=bool(trusted_proxies),  # uvicorn would trust 127.0.0.1 by default
             forwarded_allow_ips=",".join(trusted_proxies) or None,
+            ssl_certfile=str(tls[0]) if tls else None, ssl_keyfile=str(tls[1]) if tls else None,
         )  # fmt: skip
     finally:
         for grader in graders:

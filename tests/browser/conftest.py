@@ -120,8 +120,39 @@ def _wait_ready(lab: Lab, server: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"jupyter lab did not answer in {START_SECONDS} s:\n{log.read_text()[-3000:]}")
 
 
+@dataclass(frozen=True)
+class LocalhostTls:
+    cert: Path  # for https://localhost (and 127.0.0.1), signed by `ca_file`
+    key: Path
+    ca_file: Path
+    spki: str  # base64 SHA-256 of the certificate's public key: what Chromium is told to trust
+
+
 @pytest.fixture
-def browser(tmp_path):
+def localhost_tls(tmp_path) -> LocalhostTls:
+    """A certificate for https://localhost from a CA the test makes; a test that takes it
+    gets a browser that trusts it (a secure context: Secure and SameSite=None cookies)."""
+    import base64
+    import hashlib
+
+    from cluster.certificates import issue, make_ca
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    folder = tmp_path / "tls"
+    folder.mkdir()
+    creds = issue(folder, make_ca(folder, "test"), "localhost", folder / "test-ca.pem",
+                  dns=("localhost",))  # fmt: skip
+    public = x509.load_pem_x509_certificate(creds.cert.read_bytes()).public_key()
+    der = public.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    spki = base64.b64encode(hashlib.sha256(der).digest()).decode()
+    return LocalhostTls(creds.cert, creds.key, creds.ca_file, spki)
+
+
+@pytest.fixture
+def browser(tmp_path, request):
     """Headless Debian Chromium through its own chromedriver."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -142,6 +173,9 @@ def browser(tmp_path):
         f"--user-data-dir={tmp_path / 'chromium-profile'}",
     ):
         options.add_argument(flag)
+    if "localhost_tls" in request.fixturenames:
+        trusted = request.getfixturevalue("localhost_tls").spki
+        options.add_argument(f"--ignore-certificate-errors-spki-list={trusted}")
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_script_timeout(300)
     yield driver

@@ -60,8 +60,9 @@ def make_ca(folder: Path, name: str):
     return key, cert
 
 
-def issue(folder: Path, ca, name: str, ca_file: Path) -> Credentials:
-    """A certificate for NAME (and 127.0.0.1) signed by `ca`, with its key."""
+def issue(folder: Path, ca, name: str, ca_file: Path, dns: tuple[str, ...] = ()) -> Credentials:
+    """A certificate for NAME (and 127.0.0.1, and the host names `dns`) signed by `ca`, with
+    its key."""
     ca_key, ca_cert = ca
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
@@ -74,7 +75,9 @@ def issue(folder: Path, ca, name: str, ca_file: Path) -> Credentials:
         .not_valid_before(now - dt.timedelta(hours=1))
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), *map(x509.DNSName, dns)]
+            ),
             critical=False,
         )
         .sign(ca_key, hashes.SHA256())

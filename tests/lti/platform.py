@@ -369,6 +369,7 @@ class LocalPlatform:
         app.add_api_route("/jwks", self._jwks, methods=["GET"])
         app.add_api_route("/token", self._token, methods=["POST"])
         app.add_api_route("/course/{sub}", self._course_page, methods=["GET"])
+        app.add_api_route("/gradebook", self._gradebook_page, methods=["GET"])
         items = "/contexts/{context_id}/lineitems"
         app.add_api_route(items, self._get_lineitems, methods=["GET"])
         app.add_api_route(items, self._create_lineitem, methods=["POST"])
@@ -503,6 +504,32 @@ class LocalPlatform:
             raise _Refusal(401, "invalid_token", f"access token refused: {err}") from err
         if not allowed:
             raise _Refusal(403, "insufficient_scope", f"needs one of {scopes}")
+
+    def _gradebook_page(self) -> HTMLResponse:
+        """The course's grades as the teacher sees them in the LMS: a column per line item,
+        a row per student, the latest score (cell id `grade-<sub>-<line item number>`)."""
+        with self._lock:
+            items = sorted(self._items.items())
+            users = sorted(self._users)
+        head = "".join(
+            f"<th>{html.escape(str(item.fields.get('label', number)))} "
+            f"(из {item.fields.get('scoreMaximum')})</th>"
+            for number, item in items
+        )
+        rows = []
+        for sub in users:
+            cells = []
+            for number, item in items:
+                latest = [p for p in item.posts if p["userId"] == sub]
+                shown = latest[-1].get("scoreGiven", "") if latest else ""
+                cells.append(f'<td id="grade-{html.escape(sub)}-{number}">{shown}</td>')
+            rows.append(f"<tr><td>{html.escape(sub)}</td>{''.join(cells)}</tr>")
+        title = html.escape(self.context_title)
+        return HTMLResponse(
+            f'<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Оценки: {title}'
+            f'</title></head><body><h1>Оценки: {title}</h1><table border="1" id="grades">'
+            f"<tr><th>Пользователь</th>{head}</tr>{''.join(rows)}</table></body></html>"
+        )
 
     def _course_page(self, sub: str) -> HTMLResponse:
         if sub not in self._users:

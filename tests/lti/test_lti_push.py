@@ -209,3 +209,19 @@ def test_a_broken_platforms_file_is_a_clear_error_at_start(lti, text, error):
         create_app(ServeSettings(lti.root, lti.url, lti.root / "serve"))
     with pytest.raises(ServeError, match=error):
         push(lti, "hw01")
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (["--ssl-certfile", "cert.pem"], "--ssl-certfile and --ssl-keyfile go together"),
+        (["--ssl-certfile", "cert.pem", "--ssl-keyfile", "key.pem"], "cert.pem: no such file"),
+    ],
+)
+def test_serve_refuses_half_or_missing_tls_files_in_one_line(tmp_path, cli, options, error):
+    from serve.conftest import make_course
+
+    root = make_course(tmp_path / "course")
+    done = cli(root, "serve", "--port", "1", *options)
+    assert done.returncode == 1 and error in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -39,13 +39,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(root: Path, port: int, log: Path) -> subprocess.Popen:
+def start_server(
+    root: Path, port: int, log: Path, *extra: str, ready_url: str = "", context=None
+) -> subprocess.Popen:
+    """`autograder serve` (one grader, `extra` options) once `ready_url` answers (default
+    its plain-HTTP OpenAPI page; `context`: the SSL context to reach an HTTPS one)."""
     env = {**os.environ, "AUTOGRADER_GRADEBOOK": str(root / "gradebook.db"), "COLUMNS": "200",
            "OMP_NUM_THREADS": "1"}  # fmt: skip
     server = subprocess.Popen(
-        [sys.executable, "-m", "autograder.cli", "serve", "--port", str(port), "--workers", "1"],
+        [sys.executable, "-m", "autograder.cli", "serve", "--port", str(port), "--workers", "1",
+         *extra],
         cwd=root, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
     )  # fmt: skip
+    ready_url = ready_url or f"http://127.0.0.1:{port}/openapi.json"
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -53,7 +59,7 @@ def start_server(root: Path, port: int, log: Path) -> subprocess.Popen:
                 f"autograder serve exited ({server.returncode}):\n{log.read_text()[-3000:]}"
             )
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/openapi.json", timeout=5):
+            with urllib.request.urlopen(ready_url, timeout=5, context=context):
                 return server
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.25)  # polling a server that is starting; nothing to wait on instead
