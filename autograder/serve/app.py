@@ -76,6 +76,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
         load_secret(settings.data_dir), settings.session_hours * 3600, salt="autograder-staff"
     )
     limiter = LoginLimiter(settings.login_failures)
+    lti_path = lti_config_path(settings.course_root, settings.lti_config)
+    lti_on = settings.lti_config is not None or lti_path.exists()
     bundles: dict = {}  # released bundles, read once per release (the homeworks' questions)
     # Every request body is capped while it streams in (Starlette's body limit, chunked or
     # not): the multipart parser and its spool file never hold more than the cap.
@@ -300,7 +302,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
 
     def staff_page(request, name, session, member, status: int = 200, **context):
         context = {"course_title": course.title, "staff": member, "csrf": session.csrf,
-                   **context}  # fmt: skip
+                   "lti_on": lti_on, **context}  # fmt: skip
         response = TEMPLATES.TemplateResponse(request, name, context, status_code=status)
         return keep_staff(response, session)
 
@@ -626,8 +628,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
 
     # ------------------------------------------------------------ LTI 1.3 (the course's LMS)
 
-    lti_path = lti_config_path(settings.course_root, settings.lti_config)
-    if settings.lti_config is not None or lti_path.exists():
+    if lti_on:
         from autograder.serve.lti.launch import lti_router
 
         def lti_message(request: Request, status: int, heading: str, text: str):
@@ -644,5 +645,35 @@ def create_app(settings: ServeSettings) -> FastAPI:
                         homework=launched.homework)  # fmt: skip
 
         app.include_router(lti_router(lti_path, gradebook, course, lti_message, lti_log_in))
+
+        @app.post("/staff/homeworks/{homework}/lti-push", include_in_schema=False)
+        def staff_lti_push(request: Request, homework: str, csrf: Annotated[str, Form()] = ""):
+            """The instructor sends a published homework's scores to the LMS (as `autograder
+            lti push`), audited with its counts."""
+            from autograder.serve.lti.passback import push_scores
+
+            session, member, refused = staff_form(request, csrf, instructor=True)
+            if refused:
+                return refused
+            if homework not in {c.id for c in views.served_homeworks(course)}:
+                return staff_message(request, session, member, 404, "Не найдено",
+                                     "Такого задания нет или оно ещё не выдано.")  # fmt: skip
+            try:
+                report = push_scores(gradebook, course, lti_path, homework)
+            except ServeError as exc:
+                return staff_message(request, session, member, 409, "Оценки не отправлены",
+                                     str(exc))  # fmt: skip
+            counts = (f"sent {report.sent}, unchanged {report.unchanged}, skipped "
+                      f"{len(report.skipped)}, failed {len(report.failed)}")  # fmt: skip
+            with gradebook.transaction() as db_session:
+                staff.record_action(db_session, member, "lti_push", homework, "", counts)
+            text = (
+                f"{homework} → LMS ({report.courses} курс.): отправлено {report.sent}, без "
+                f"изменений {report.unchanged}, пропущено {len(report.skipped)} (не входили из "
+                f"LMS), с ошибкой {len(report.failed)}."
+                + "".join(f" Ошибка: {line}." for line in report.failed)
+            )
+            status = 502 if report.failed else 200
+            return staff_message(request, session, member, status, "Оценки в LMS", text)
 
     return app

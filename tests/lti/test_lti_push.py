@@ -10,7 +10,16 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from serve.conftest import HONEST, PUBLIC_ONLY, ServeCourse, grade_queue, notebook_bytes
+from serve.conftest import (
+    HONEST,
+    PUBLIC_ONLY,
+    ServeCourse,
+    add_course_staff,
+    grade_queue,
+    notebook_bytes,
+    staff_csrf,
+    staff_login_page,
+)
 
 from autograder.course.config import load_course
 from autograder.errors import ServeError
@@ -225,3 +234,30 @@ def test_serve_refuses_half_or_missing_tls_files_in_one_line(tmp_path, cli, opti
     done = cli(root, "serve", "--port", "1", *options)
     assert done.returncode == 1 and error in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_instructor_pushes_from_the_staff_overview_and_the_push_is_audited(lti):
+    from autograder.serve.staff import actions
+
+    submit(lti, "lms-alice", "hw01", HONEST)
+    grade_and_publish(lti, "hw01")
+    tokens = add_course_staff(lti.gradebook())
+    with httpx.Client(base_url=lti.tool) as client:
+        staff_login_page(client, tokens["ta1"])
+        assert 'id="lti-push-hw01"' not in client.get("/staff").text
+        refused = client.post("/staff/homeworks/hw01/lti-push", data={"csrf": staff_csrf(client)})
+        assert refused.status_code == 403
+        staff_login_page(client, tokens["prof"])
+        assert 'id="lti-push-hw01"' in client.get("/staff").text
+        assert 'id="lti-push-hw02"' not in client.get("/staff").text  # not published
+        stale = client.post("/staff/homeworks/hw01/lti-push", data={"csrf": "forged"})
+        assert stale.status_code == 403 and lti.platform.score_posts(hw01_item(lti)) == []
+        done = client.post("/staff/homeworks/hw01/lti-push", data={"csrf": staff_csrf(client)})
+        assert done.status_code == 200
+        assert "отправлено 1, без изменений 0, пропущено 1" in done.text
+        early = client.post("/staff/homeworks/hw02/lti-push", data={"csrf": staff_csrf(client)})
+        assert early.status_code == 409 and "hw02 is not published" in early.text
+    assert lti.platform.results(hw01_item(lti)) == {"lms-alice": 1.75}
+    [pushed] = [a for a in actions(lti.gradebook()) if a.action == "lti_push"]
+    assert (pushed.staff_id, pushed.target) == ("prof", "hw01")
+    assert pushed.after == "sent 1, unchanged 0, skipped 1, failed 0"

@@ -188,9 +188,13 @@ def grade_queue(serve_course: ServeCourse) -> list[str]:
 @pytest.fixture
 def staff_tokens(serve_course) -> dict[str, str]:
     """A TA (ta1) and an instructor (prof) with their login tokens."""
+    return add_course_staff(serve_course.gradebook())
+
+
+def add_course_staff(book: Gradebook) -> dict[str, str]:
+    """ta1 and prof on the course's staff; their login tokens."""
     from autograder.serve.staff import add_staff, issue_staff_tokens, staff_row
 
-    book = serve_course.gradebook()
     add_staff(book, [staff_row("ta1", "Анна Ассистентова", None, "ta"),
                      staff_row("prof", "Пётр Преподаватель", "prof@example.edu", "instructor")])  # fmt: skip
     tokens = {t.student_id: t.token for t in issue_staff_tokens(book)}
