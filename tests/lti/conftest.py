@@ -16,7 +16,8 @@ from serve.conftest import make_course, roster_with_tokens
 from autograder.gradebook.database import Gradebook, resolve_url
 from autograder.serve.lti.config import Platform, init_platform
 
-from .platform import BackgroundServer, LocalPlatform
+from .platform import LocalPlatform
+from .server import BackgroundServer
 
 
 class DeferredApp:

@@ -1,24 +1,21 @@
 """A small but real LTI 1.3 platform (the LMS side, like Moodle) on 127.0.0.1, for testing our
 LTI tool: OIDC third-party login, a signed id_token posted by a form, the platform key set, the
-client-credentials token endpoint and Assignment and Grade Services (line items, scores, results).
+client-credentials token endpoint, the course and gradebook pages, and Assignment and Grade
+Services (ags.py: line items, scores, results), served by server.py's BackgroundServer.
 
 Built on `lti1p3platform` (registration, claim building, signing, access tokens); the parts it
 lacks or gets wrong are written here with PyJWT, each with a comment saying why."""
 
 import functools
 import html
-import http.client
 import secrets
-import socket
 import threading
 import time
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import jwt
-import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Request
@@ -28,41 +25,24 @@ from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
-from lti1p3platform.score import (
-    UPDATE_SCORE_STATUSCODE,
-    ActivityProgress,
-    GradeProgress,
-    UpdateScoreStatus,
-)
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-START_SECONDS = 10  # uvicorn in a thread answers within milliseconds; this only bounds a hang
+from .ags import (
+    AGS_CLAIM,
+    AGS_SCOPES,
+    AgsEndpoints,
+    LineItemRecord,
+    PlatformSetupError,
+    Refusal,
+    refusal_json,
+)
+from .server import BackgroundServer
+
 ID_TOKEN_SECONDS = 300
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 COURSE_OFFERING = "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"
-AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
-SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/"
-SCOPE_LINEITEM, SCOPE_LINEITEM_READ = SCOPE + "lineitem", SCOPE + "lineitem.readonly"
-SCOPE_RESULT_READ, SCOPE_SCORE = SCOPE + "result.readonly", SCOPE + "score"
-AGS_SCOPES = [SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE]
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-LINEITEM_MEDIA = "application/vnd.ims.lis.v2.lineitem+json"
-LINEITEMS_MEDIA = "application/vnd.ims.lis.v2.lineitemcontainer+json"
-RESULTS_MEDIA = "application/vnd.ims.lis.v2.resultcontainer+json"
-SCORE_MEDIA = "application/vnd.ims.lis.v1.score+json"
-
-
-class PlatformSetupError(ValueError):
-    """The test asked the platform for a user or resource link it was never given."""
-
-
-class _Refusal(Exception):
-    """An HTTP refusal: answered as JSON {"error", "error_description"} (plain text at /auth)."""
-
-    def __init__(self, status: int, error: str, description: str) -> None:
-        super().__init__(description)
-        self.status, self.error, self.description = status, error, description
 
 
 @dataclass
@@ -79,59 +59,6 @@ class _ResourceLink:
     title: str
     custom: dict[str, str]
     lineitem: int | None  # number of the line item bound to the link, as Moodle's grade sync
-
-
-@dataclass
-class _LineItem:
-    fields: dict[str, Any]  # label, scoreMaximum, tag, resourceId, resourceLinkId...
-    posts: list[dict[str, Any]] = field(default_factory=list)  # accepted scores, in order
-    last_timestamp: dict[str, datetime] = field(default_factory=dict)  # per userId
-
-
-class BackgroundServer:
-    """An ASGI app served by uvicorn in a daemon thread on 127.0.0.1, on a port the OS picks."""
-
-    def __init__(self, app: Any) -> None:
-        # Bound now, so there is no port race. proto=IPPROTO_TCP: asyncio sets TCP_NODELAY only
-        # on such sockets; without it every response waits ~40 ms for a delayed ACK.
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.bind(("127.0.0.1", 0))
-        self._socket.listen()
-        self.port: int = self._socket.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
-
-    def start(self) -> "BackgroundServer":
-        """Start serving and return once the port answers HTTP."""
-        self._thread.start()
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            probe = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-            try:  # any HTTP answer will do (http.client: an httpx client costs ~70 ms to make)
-                probe.request("GET", "/")
-                probe.getresponse().read()
-                return self
-            except OSError:
-                if not self._thread.is_alive() or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"uvicorn did not answer on {self.url}") from None
-                time.sleep(0.01)  # polling a server that is starting; nothing to wait on instead
-            finally:
-                probe.close()
-
-    def stop(self) -> None:
-        """Ask uvicorn to finish, forcing open connections closed if it lingers."""
-        self._server.should_exit = True
-        if self._thread.is_alive():
-            self._thread.join(START_SECONDS)
-        if self._thread.is_alive():
-            self._server.force_exit = True
-            self._thread.join(START_SECONDS)
-        self._socket.close()
 
 
 class _PlatformConfig(LTI1P3PlatformConfAbstract):
@@ -171,7 +98,7 @@ class _LoginRedirect(OIDCLoginAbstract):
         return RedirectResponse(url, status_code=302)
 
 
-class LocalPlatform:
+class LocalPlatform(AgsEndpoints):
     """An LTI 1.3 platform with one course, one registered tool, users and resource links."""
 
     def __init__(
@@ -194,7 +121,7 @@ class LocalPlatform:
         self._token_lock = threading.Lock()  # the library keeps the assertion being checked on self
         self._users: dict[str, _User] = {}
         self._links: dict[str, _ResourceLink] = {}
-        self._items: dict[int, _LineItem] = {}
+        self._items: dict[int, LineItemRecord] = {}
         self._login_hints: dict[str, str] = {}  # login_hint -> sub
         self._message_hints: dict[str, tuple[str, str]] = {}  # -> (login_hint, resource link)
         self._seen_jti: set[str] = set()
@@ -363,7 +290,7 @@ class LocalPlatform:
     def _app(self) -> FastAPI:
         app = FastAPI(openapi_url=None)
         app.middleware("http")(self._injected_failures)
-        app.add_exception_handler(_Refusal, _refusal_json)  # type: ignore[arg-type]
+        app.add_exception_handler(Refusal, refusal_json)  # type: ignore[arg-type]
         app.add_api_route("/launch", self._launch_start, methods=["GET"])
         app.add_api_route("/auth", self._authenticate, methods=["GET", "POST"])
         app.add_api_route("/jwks", self._jwks, methods=["GET"])
@@ -389,7 +316,7 @@ class LocalPlatform:
 
     def _launch_start(self, sub: str, resource_link_id: str) -> Response:
         if sub not in self._users or resource_link_id not in self._links:
-            raise _Refusal(404, "not_found", "no such student or resource link in the course")
+            raise Refusal(404, "not_found", "no such student or resource link in the course")
         login_hint, message_hint = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
         with self._lock:
             self._login_hints[login_hint] = sub
@@ -404,7 +331,7 @@ class LocalPlatform:
             params |= {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
         try:
             sub, resource_link_id = self._check_auth_request(params)
-        except _Refusal as refusal:
+        except Refusal as refusal:
             return PlainTextResponse(refusal.description, status_code=400)
         id_token = self.sign(self.launch_claims(sub, resource_link_id, params["nonce"]))
         with self._lock:
@@ -424,19 +351,19 @@ class LocalPlatform:
         }
         for name, value in expected.items():
             if params.get(name) != value:
-                raise _Refusal(
+                raise Refusal(
                     400, "invalid_request", f"{name} must be {value!r}, not {params.get(name)!r}"
                 )
         for name in ("nonce", "state"):
             if not params.get(name):
-                raise _Refusal(400, "invalid_request", f"{name} is missing")
+                raise Refusal(400, "invalid_request", f"{name} is missing")
         with self._lock:
             sub = self._login_hints.get(params.get("login_hint", ""))
             issued = self._message_hints.get(params.get("lti_message_hint", ""))
         if sub is None:
-            raise _Refusal(400, "invalid_request", "login_hint was not issued by this platform")
+            raise Refusal(400, "invalid_request", "login_hint was not issued by this platform")
         if issued is None or issued[0] != params["login_hint"]:
-            raise _Refusal(
+            raise Refusal(
                 400, "invalid_request", "lti_message_hint was not issued with this login_hint"
             )
         return sub, issued[1]
@@ -452,17 +379,17 @@ class LocalPlatform:
     def _grant(self, form: dict[str, str]) -> dict:
         for name in ("grant_type", "client_assertion_type", "client_assertion", "scope"):
             if not form.get(name):
-                raise _Refusal(400, "invalid_request", f"{name} is missing")
+                raise Refusal(400, "invalid_request", f"{name} is missing")
         if form["grant_type"] != "client_credentials":
-            raise _Refusal(400, "unsupported_grant_type", "only client_credentials is granted")
+            raise Refusal(400, "unsupported_grant_type", "only client_credentials is granted")
         if form["client_assertion_type"] != JWT_BEARER:
-            raise _Refusal(400, "invalid_request", f"client_assertion_type must be {JWT_BEARER}")
+            raise Refusal(400, "invalid_request", f"client_assertion_type must be {JWT_BEARER}")
         with self._token_lock:
             jti = self._check_assertion(form["client_assertion"])
             granted = dict(self._config.get_access_token(form))  # the library signs the token
             self._seen_jti.add(jti)
         if not granted["scope"]:
-            raise _Refusal(400, "invalid_scope", f"none of {form['scope']!r} is offered")
+            raise Refusal(400, "invalid_scope", f"none of {form['scope']!r} is offered")
         return granted | {"token_type": "Bearer"}  # the library answers "bearer"
 
     def _check_assertion(self, assertion: str) -> str:
@@ -485,25 +412,23 @@ class LocalPlatform:
                 options={"require": ["iss", "sub", "aud", "exp", "jti"]},
             )
         except (LtiException, jwt.PyJWTError) as err:
-            raise _Refusal(401, "invalid_client", f"client assertion refused: {err}") from err
+            raise Refusal(401, "invalid_client", f"client assertion refused: {err}") from err
         if claims["sub"] != self.client_id:
-            raise _Refusal(
-                401, "invalid_client", f"client assertion sub must be {self.client_id!r}"
-            )
+            raise Refusal(401, "invalid_client", f"client assertion sub must be {self.client_id!r}")
         if claims["jti"] in self._seen_jti:
-            raise _Refusal(401, "invalid_client", "client assertion jti was already used")
+            raise Refusal(401, "invalid_client", "client assertion jti was already used")
         return claims["jti"]
 
     def _authorize(self, request: Request, scopes: list[str]) -> None:
         kind, _, token = request.headers.get("authorization", "").partition(" ")
         if kind.lower() != "bearer" or not token.strip():
-            raise _Refusal(401, "invalid_token", "a bearer access token is required")
+            raise Refusal(401, "invalid_token", "a bearer access token is required")
         try:
             allowed = self._config.validate_token(token.strip(), allowed_scopes=scopes)
         except (LtiException, jwt.PyJWTError) as err:
-            raise _Refusal(401, "invalid_token", f"access token refused: {err}") from err
+            raise Refusal(401, "invalid_token", f"access token refused: {err}") from err
         if not allowed:
-            raise _Refusal(403, "insufficient_scope", f"needs one of {scopes}")
+            raise Refusal(403, "insufficient_scope", f"needs one of {scopes}")
 
     def _gradebook_page(self) -> HTMLResponse:
         """The course's grades as the teacher sees them in the LMS: a column per line item,
@@ -533,7 +458,7 @@ class LocalPlatform:
 
     def _course_page(self, sub: str) -> HTMLResponse:
         if sub not in self._users:
-            raise _Refusal(404, "not_found", f"no student {sub!r} in the course")
+            raise Refusal(404, "not_found", f"no student {sub!r} in the course")
         with self._lock:
             course = list(self._links.values())
         links = "".join(
@@ -546,85 +471,6 @@ class LocalPlatform:
             f'<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Курс: {title}</title>'
             f"</head><body><h1>Курс: {title}</h1><p>Открыть задание:</p><ul>{links}</ul></body></html>"
         )
-
-    # --- AGS, written here: the library's AssignmentsGradesService checks any one service scope
-    # for every endpoint, crashes paging on a string page number and puts "next" in the body, not
-    # in a Link header; its enums and status codes are used below ---
-
-    async def _get_lineitems(self, request: Request, context_id: str) -> Response:
-        self._authorize(request, [SCOPE_LINEITEM, SCOPE_LINEITEM_READ])
-        self._check_context(context_id)
-        items, query = self.line_items(), request.query_params
-        for name, param in (
-            ("tag", "tag"),
-            ("resourceId", "resource_id"),
-            ("resourceLinkId", "resource_link_id"),
-        ):
-            if param in query:
-                items = [item for item in items if item.get(name) == query[param]]
-        return _page(request, items, LINEITEMS_MEDIA)
-
-    async def _create_lineitem(self, request: Request, context_id: str) -> Response:
-        self._authorize(request, [SCOPE_LINEITEM])
-        self._check_context(context_id)
-        body = await _json_object(request)
-        if not isinstance(body.get("label"), str) or not body["label"].strip():
-            raise _Refusal(400, "invalid_request", "label is required")
-        if not _is_number(body.get("scoreMaximum")) or body["scoreMaximum"] <= 0:
-            raise _Refusal(400, "invalid_request", "scoreMaximum must be a number above 0")
-        if "resourceLinkId" in body and body["resourceLinkId"] not in self._links:
-            raise _Refusal(400, "invalid_request", "resourceLinkId is not a link of this course")
-        known = (
-            "label",
-            "scoreMaximum",
-            "tag",
-            "resourceId",
-            "resourceLinkId",
-            "startDateTime",
-            "endDateTime",
-        )
-        with self._lock:
-            number = self._add_item({name: body[name] for name in known if name in body})
-            item = self._item_view(number)
-        return JSONResponse(item, status_code=201, media_type=LINEITEM_MEDIA)
-
-    async def _get_lineitem(self, request: Request, context_id: str, number: int) -> Response:
-        self._authorize(request, [SCOPE_LINEITEM, SCOPE_LINEITEM_READ])
-        self._check_item(context_id, number)
-        with self._lock:
-            return JSONResponse(self._item_view(number), media_type=LINEITEM_MEDIA)
-
-    async def _post_score(self, request: Request, context_id: str, number: int) -> Response:
-        self._authorize(request, [SCOPE_SCORE])
-        self._check_item(context_id, number)
-        if request.headers.get("content-type", "").split(";")[0].strip() != SCORE_MEDIA:
-            raise _Refusal(415, "invalid_request", f"a score is sent as {SCORE_MEDIA}")
-        score = await _json_object(request)
-        if score.get("userId") not in self._users:
-            raise _Refusal(
-                400, "invalid_request", f"userId {score.get('userId')!r} is not in the course"
-            )
-        timestamp = _check_score(score)
-        with self._lock:
-            item = self._items[number]
-            last = item.last_timestamp.get(score["userId"])
-            if last is not None and timestamp <= last:
-                status = UPDATE_SCORE_STATUSCODE[UpdateScoreStatus.OLD_TIMESTAMP]
-                raise _Refusal(
-                    status, "conflict", f"timestamp is not later than {last.isoformat()}"
-                )
-            item.last_timestamp[score["userId"]] = timestamp
-            item.posts.append(dict(score))
-        return Response(status_code=200)
-
-    async def _get_results(self, request: Request, context_id: str, number: int) -> Response:
-        self._authorize(request, [SCOPE_RESULT_READ])
-        self._check_item(context_id, number)
-        item_url = self._item_url(number)
-        latest = {post["userId"]: post for post in self.score_posts(item_url)}
-        wanted = request.query_params.get("user_id")
-        results = [_result(item_url, post) for sub, post in latest.items() if wanted in (None, sub)]
-        return _page(request, results, RESULTS_MEDIA)
 
     # --- lookups (callers hold self._lock where they mutate) ---
 
@@ -639,102 +485,6 @@ class LocalPlatform:
                 f"no resource link {resource_link_id!r}: add_resource_link() it first"
             )
         return self._links[resource_link_id]
-
-    def _add_item(self, fields: dict[str, Any]) -> int:
-        number = max(self._items, default=0) + 1
-        self._items[number] = _LineItem(fields)
-        return number
-
-    def _item_url(self, number: int) -> str:
-        return f"{self.lineitems_url()}/{number}"
-
-    def _item_view(self, number: int) -> dict:
-        return {"id": self._item_url(number), **self._items[number].fields}
-
-    def _number(self, lineitem_id: str) -> int:
-        prefix = self.lineitems_url() + "/"
-        tail = lineitem_id.removeprefix(prefix)
-        if lineitem_id.startswith(prefix) and tail.isdigit() and int(tail) in self._items:
-            return int(tail)
-        raise PlatformSetupError(f"no line item {lineitem_id!r}; ids are URLs like {prefix}1")
-
-    def _check_context(self, context_id: str) -> None:
-        if context_id != self.context_id:
-            raise _Refusal(404, "not_found", f"no course {context_id!r}")
-
-    def _check_item(self, context_id: str, number: int) -> None:
-        self._check_context(context_id)
-        if number not in self._items:
-            raise _Refusal(404, "not_found", f"no line item {number}")
-
-
-def _check_score(score: dict) -> datetime:
-    """Refuse a score that breaks the AGS score schema; return its timestamp."""
-    try:
-        timestamp = datetime.fromisoformat(score["timestamp"])
-    except (KeyError, TypeError, ValueError) as err:
-        raise _Refusal(400, "invalid_request", "timestamp must be ISO 8601") from err
-    if timestamp.tzinfo is None:
-        raise _Refusal(400, "invalid_request", "timestamp must carry a time zone")
-    if score.get("activityProgress") not in {p.value for p in ActivityProgress}:
-        raise _Refusal(400, "invalid_request", "activityProgress is missing or unknown")
-    if score.get("gradingProgress") not in {p.value for p in GradeProgress}:
-        raise _Refusal(400, "invalid_request", "gradingProgress is missing or unknown")
-    if "scoreGiven" in score:
-        if not _is_number(score["scoreGiven"]) or score["scoreGiven"] < 0:
-            raise _Refusal(400, "invalid_request", "scoreGiven must be a number, 0 or more")
-        if not _is_number(score.get("scoreMaximum")) or score["scoreMaximum"] <= 0:
-            raise _Refusal(
-                400, "invalid_request", "scoreMaximum must come with scoreGiven, above 0"
-            )
-    return timestamp
-
-
-def _result(item_url: str, post: dict) -> dict:
-    """The AGS result a user's latest accepted score makes."""
-    sub = post["userId"]
-    result = {"id": f"{item_url}/results/{quote(sub, safe='')}", "scoreOf": item_url, "userId": sub}
-    if "scoreGiven" in post:
-        result |= {"resultScore": post["scoreGiven"], "resultMaximum": post["scoreMaximum"]}
-    if "comment" in post:
-        result["comment"] = post["comment"]
-    return result
-
-
-def _page(request: Request, items: list[dict], media_type: str) -> Response:
-    """One page of `items` (?limit=, ?page=) with a Link rel="next" header when more follow."""
-    try:
-        limit = int(request.query_params.get("limit", len(items) or 1))
-        page = int(request.query_params.get("page", 1))
-    except ValueError as err:
-        raise _Refusal(400, "invalid_request", "limit and page are whole numbers") from err
-    if limit < 1 or page < 1:
-        raise _Refusal(400, "invalid_request", "limit and page start at 1")
-    headers = {}
-    if page * limit < len(items):
-        headers["Link"] = f'<{request.url.include_query_params(page=page + 1)}>; rel="next"'
-    chunk = items[(page - 1) * limit : page * limit]
-    return JSONResponse(chunk, media_type=media_type, headers=headers)
-
-
-async def _json_object(request: Request) -> dict:
-    try:
-        body = await request.json()
-    except ValueError as err:
-        raise _Refusal(400, "invalid_request", "the body is not JSON") from err
-    if not isinstance(body, dict):
-        raise _Refusal(400, "invalid_request", "the body is not a JSON object")
-    return body
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _refusal_json(request: Request, refusal: _Refusal) -> Response:
-    return JSONResponse(
-        {"error": refusal.error, "error_description": refusal.description}, refusal.status
-    )
 
 
 def _launch_form(redirect_uri: str, id_token: str, state: str) -> str:

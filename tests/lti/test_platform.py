@@ -15,7 +15,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
-from .platform import AGS_CLAIM, AGS_SCOPES, SCORE_MEDIA, BackgroundServer, LocalPlatform
+from .ags import AGS_CLAIM, AGS_SCOPES, SCORE_MEDIA
+from .platform import LocalPlatform
+from .server import BackgroundServer
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 TOOL_KID = "tool-key-1"
