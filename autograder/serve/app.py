@@ -310,6 +310,13 @@ def create_app(settings: ServeSettings) -> FastAPI:
         return staff_page(request, "message.html", session, member, status, heading=heading,
                           message=text)  # fmt: skip
 
+    def not_served(request, session, member, homework: str) -> Response | None:
+        """The staff's 404 page for a homework that is not released, else None."""
+        if homework in {c.id for c in views.served_homeworks(course)}:
+            return None
+        return staff_message(request, session, member, 404, "Не найдено",
+                             "Такого задания нет или оно ещё не выдано.")  # fmt: skip
+
     def overview(request, session, member, status: int = 200, **context):
         rows = views.course_overview(gradebook, course)
         return staff_page(request, "staff_overview.html", session, member, status,
@@ -357,9 +364,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
         session, member, refused = staff_form(request, csrf, instructor=True)
         if refused:
             return refused
-        if homework not in {c.id for c in views.served_homeworks(course)}:
-            return staff_message(request, session, member, 404, "Не найдено",
-                                 "Такого задания нет или оно ещё не выдано.")  # fmt: skip
+        if (missing := not_served(request, session, member, homework)) is not None:
+            return missing
 
         def audit(db_session, row) -> None:
             after = "published" + (" before the deadline" if row.forced else "")
@@ -492,9 +498,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
         session, member, refused = staff_only(request)
         if refused:
             return refused
-        if homework not in {c.id for c in views.served_homeworks(course)}:
-            return staff_message(request, session, member, 404, "Не найдено",
-                                 "Такого задания нет или оно ещё не выдано.")  # fmt: skip
+        if (missing := not_served(request, session, member, homework)) is not None:
+            return missing
         component = course.component(homework)
         latest = instructor.latest_submissions(gradebook, homework)
         scores = [s.points for s in latest]
@@ -655,9 +660,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
             session, member, refused = staff_form(request, csrf, instructor=True)
             if refused:
                 return refused
-            if homework not in {c.id for c in views.served_homeworks(course)}:
-                return staff_message(request, session, member, 404, "Не найдено",
-                                     "Такого задания нет или оно ещё не выдано.")  # fmt: skip
+            if (missing := not_served(request, session, member, homework)) is not None:
+                return missing
             try:
                 report = push_scores(gradebook, course, lti_path, homework)
             except ServeError as exc:

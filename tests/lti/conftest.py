@@ -42,9 +42,10 @@ class Lti:
         return Gradebook(self.url)
 
 
-def start_lti(tmp_path: Path, roster_claim: str = "email") -> Iterator[Lti]:
+def start_lti(tmp_path: Path, roster_claim: str = "email", url: str = "") -> Iterator[Lti]:
+    """The tool and the platform on a gradebook at `url` (default SQLite in the course)."""
     root = make_course(tmp_path / "course")
-    url = resolve_url(None, root)
+    url = url or resolve_url(None, root)
     roster_with_tokens(root, url)
     deferred = DeferredApp()
     tool = BackgroundServer(deferred)

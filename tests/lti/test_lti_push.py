@@ -29,7 +29,7 @@ from autograder.serve.lti.passback import push_scores
 from autograder.serve.publishing import publish
 from autograder.serve.roster import RosterRow, import_roster
 
-from .conftest import launch, start_lti
+from .conftest import auth_form, launch, post_launch, start_lti
 
 
 @pytest.fixture
@@ -261,3 +261,18 @@ def test_the_instructor_pushes_from_the_staff_overview_and_the_push_is_audited(l
     [pushed] = [a for a in actions(lti.gradebook()) if a.action == "lti_push"]
     assert (pushed.staff_id, pushed.target) == ("prof", "hw01")
     assert pushed.after == "sent 1, unchanged 0, skipped 1, failed 0"
+
+
+def test_launch_replay_and_push_on_a_postgresql_gradebook(tmp_path, postgres_server):
+    """The launch data, the one-time nonces and the scores sent, on the real PostgreSQL."""
+    for lti in start_lti(tmp_path, "sourcedid", url=postgres_server.new_database()):
+        with httpx.Client() as client:
+            form = auth_form(client, lti, "lms-alice", "rl-hw01")
+            assert post_launch(client, form).status_code == 200
+            assert post_launch(client, form).status_code == 403  # replayed
+        submit(lti, "lms-bob", "hw01", HONEST)
+        grade_and_publish(lti, "hw01")
+        first, _ = push(lti, "hw01")
+        again, _ = push(lti, "hw01")
+        assert (first.sent, again.unchanged) == (2, 2)
+        assert lti.platform.results(hw01_item(lti)) == {"lms-alice": 0.0, "lms-bob": 1.75}

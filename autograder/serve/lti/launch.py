@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pylti1p3.exception import LtiException, OIDCException, ToolConfException
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from autograder.course.config import Course
 from autograder.gradebook.database import (
@@ -187,54 +188,44 @@ def _homework(course: Course, claims: dict) -> str | None:
 
 def _record(session, claims: dict, issuer: str, client_id: str, student_id: str, homework):
     at = now()
-    user = session.scalars(
-        select(LtiUser).where(
-            LtiUser.issuer == issuer,
-            LtiUser.client_id == client_id,
-            LtiUser.sub == str(claims["sub"]),
-        )  # fmt: skip
-    ).first()
-    if user is None:
-        user = LtiUser(issuer=issuer, client_id=client_id, sub=str(claims["sub"]),
-                       student_id=student_id)  # fmt: skip
-        session.add(user)
+    user = _row(session, LtiUser, {"student_id": student_id}, issuer=issuer,
+                client_id=client_id, sub=str(claims["sub"]))  # fmt: skip
     user.student_id, user.last_launch_at = student_id, at
     context_claim = claims.get(LTI + "context") or {}
     if not context_claim.get("id"):
         return
-    context = session.scalars(
-        select(LtiContext).where(
-            LtiContext.issuer == issuer,
-            LtiContext.client_id == client_id,
-            LtiContext.context_id == str(context_claim["id"]),
-        )  # fmt: skip
-    ).first()
-    if context is None:
-        context = LtiContext(issuer=issuer, client_id=client_id,
-                             context_id=str(context_claim["id"]))  # fmt: skip
-        session.add(context)
+    deployment_id = str(claims.get(LTI + "deployment_id", ""))
+    context = _row(session, LtiContext, {"deployment_id": deployment_id}, issuer=issuer,
+                   client_id=client_id, context_id=str(context_claim["id"]))  # fmt: skip
     ags = claims.get(AGS_CLAIM) or {}
-    context.deployment_id = str(claims.get(LTI + "deployment_id", ""))
+    context.deployment_id = deployment_id
     context.title = str(context_claim.get("title") or context_claim.get("label") or "")[:512]
     context.lineitems_url = ags.get("lineitems") or context.lineitems_url
-    context.scopes = " ".join(ags.get("scope") or []) or context.scopes
+    context.scopes = " ".join(ags.get("scope") or []) or context.scopes or ""
     context.updated_at = at
     session.flush()
-    if session.get(LtiMember, (context.id, user.id)) is None:
-        session.add(LtiMember(context_row=context.id, user_row=user.id))
+    _row(session, LtiMember, {}, context_row=context.id, user_row=user.id)
     link_id = str((claims.get(LTI + "resource_link") or {}).get("id", ""))
     if link_id:
-        link = session.scalars(
-            select(LtiResourceLink).where(
-                LtiResourceLink.context_row == context.id,
-                LtiResourceLink.resource_link_id == link_id,
-            )
-        ).first()
-        if link is None:
-            link = LtiResourceLink(context_row=context.id, resource_link_id=link_id)
-            session.add(link)
+        link = _row(session, LtiResourceLink, {}, context_row=context.id, resource_link_id=link_id)
         link.component_id = homework or link.component_id
         link.lineitem_url = ags.get("lineitem") or link.lineitem_url
+
+
+def _row(session, model, defaults: dict, **key):
+    """The row of `model` with these key columns, inserted (with `defaults`) if there is
+    none. Two launches of one user at once on PostgreSQL may both find none: the loser's
+    insert fails the unique key in its savepoint, and it reads the winner's row."""
+    row = session.scalars(select(model).filter_by(**key)).first()
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            row = model(**key, **defaults)
+            session.add(row)
+    except IntegrityError:
+        row = session.scalars(select(model).filter_by(**key)).one()
+    return row
 
 
 __all__ = ["LtiError", "lti_router", "admit", "Launched"]
