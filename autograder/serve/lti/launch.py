@@ -38,8 +38,8 @@ STAFF_ROLES = ("#Instructor", "#TeachingAssistant", "#Administrator", "#ContentD
 FAILED = "Вход из системы дистанционного обучения не удался"
 # pylti1p3 raises these for a launch it refuses (ToolConfException: an unknown issuer or client)
 REFUSED = (
-    "Запрос на вход отклонён: {reason}. Откройте задание в курсе ещё раз; если ошибка "
-    "повторяется, сообщите преподавателю время и этот текст."
+    "Запрос на вход отклонён. Откройте задание в курсе ещё раз; если ошибка повторяется, "
+    "сообщите преподавателю время и техническую причину: «{reason}»."
 )
 NOT_ON_ROSTER = (
     "Вас нет в списке студентов курса ({claim}: {value}). Если вы записаны на курс, "
