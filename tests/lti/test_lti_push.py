@@ -276,3 +276,15 @@ def test_launch_replay_and_push_on_a_postgresql_gradebook(tmp_path, postgres_ser
         again, _ = push(lti, "hw01")
         assert (first.sent, again.unchanged) == (2, 2)
         assert lti.platform.results(hw01_item(lti)) == {"lms-alice": 0.0, "lms-bob": 1.75}
+
+
+def test_a_course_of_a_platform_no_longer_registered_is_a_failure_by_name(lti):
+    from autograder.serve.lti.config import Platform, init_platform
+
+    submit(lti, "lms-alice", "hw01", HONEST)
+    grade_and_publish(lti, "hw01")
+    lti.config.unlink()  # the instructor re-registers another platform only
+    init_platform(lti.config, Platform("https://other.example", "c", ("1",),
+                  "https://other.example/a", "https://other.example/t", "https://other.example/k"))  # fmt: skip
+    report, _ = push(lti, "hw01")
+    assert report.sent == 0 and "the platform is no longer in" in report.failed[0]

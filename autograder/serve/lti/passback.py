@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 from pylti1p3.assignments_grades import AssignmentsGradesService
-from pylti1p3.exception import LtiException, LtiServiceException
+from pylti1p3.exception import LtiException, LtiServiceException, ToolConfException
 from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from sqlalchemy import select
@@ -90,7 +90,7 @@ def push_scores(
             continue
         try:
             registration = tools.find_registration_by_params(context.issuer, context.client_id)
-        except LtiException:
+        except (LtiException, ToolConfException):  # the platform was taken out of the file
             registration = None
         if registration is None:
             report.failed.append(f"{where}: the platform is no longer in {config}")
