@@ -81,7 +81,8 @@ def test_a_student_launched_from_the_lms_submits_and_the_lms_gets_the_published_
         assert pushed.returncode == 0, pushed.stderr
         assert "1 sent, 0 unchanged, 1 skipped (no LMS user), 0 failed" in pushed.stdout
         browser.get(f"{platform.url}/gradebook")
-        assert browser.find_element(By.ID, "grade-lms-alice-1").text == "1.75"
+        # the activity's column is out of 100 (Moodle's default): 1.75 of 1.75 is 100
+        assert browser.find_element(By.ID, "grade-lms-alice-1").text == "100 (1.75 из 1.75)"
         shot("lms-gradebook")
     finally:
         server.terminate()

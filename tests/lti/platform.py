@@ -432,7 +432,8 @@ class LocalPlatform(AgsEndpoints):
 
     def _gradebook_page(self) -> HTMLResponse:
         """The course's grades as the teacher sees them in the LMS: a column per line item,
-        a row per student, the latest score (cell id `grade-<sub>-<line item number>`)."""
+        a row per student, the latest score scaled to the column's maximum as Moodle does, and
+        the tool's score beside it (cell id `grade-<sub>-<line item number>`)."""
         with self._lock:
             items = sorted(self._items.items())
             users = sorted(self._users)
@@ -446,7 +447,7 @@ class LocalPlatform(AgsEndpoints):
             cells = []
             for number, item in items:
                 latest = [p for p in item.posts if p["userId"] == sub]
-                shown = latest[-1].get("scoreGiven", "") if latest else ""
+                shown = _grade(latest[-1], item.fields["scoreMaximum"]) if latest else ""
                 cells.append(f'<td id="grade-{html.escape(sub)}-{number}">{shown}</td>')
             rows.append(f"<tr><td>{html.escape(sub)}</td>{''.join(cells)}</tr>")
         title = html.escape(self.context_title)
@@ -485,6 +486,14 @@ class LocalPlatform(AgsEndpoints):
                 f"no resource link {resource_link_id!r}: add_resource_link() it first"
             )
         return self._links[resource_link_id]
+
+
+def _grade(post: dict, column_maximum: float) -> str:
+    """'100 (1.75 из 1.75)': the score on the column's scale, then as the tool sent it."""
+    if "scoreGiven" not in post:
+        return ""
+    given, maximum = post["scoreGiven"], post["scoreMaximum"]
+    return f"{round(given / maximum * column_maximum, 2):g} ({given:g} из {maximum:g})"
 
 
 def _launch_form(redirect_uri: str, id_token: str, state: str) -> str:
