@@ -30,14 +30,11 @@ HTTP_TIMEOUT_S = 20  # a platform that does not answer must not hold a request f
 
 class LaunchRequest(Request):
     """One HTTP request as pylti1p3 reads it: its parameters (query and form, already read
-    by the async handler), its cookies, and whether it came over HTTPS."""
+    by the async handler), its cookies, and whether it came over HTTPS. No `session`: that
+    serves pylti1p3's session storage, and ours is the gradebook (GradebookStorage)."""
 
     def __init__(self, params: dict[str, str], cookies: dict[str, str], secure: bool):
         self._params, self._cookies, self._secure = params, cookies, secure
-
-    @property
-    def session(self):  # pylti1p3 needs it only with its session storage, which we replace
-        raise NotImplementedError("launch data lives in the gradebook")
 
     def is_secure(self) -> bool:
         return self._secure

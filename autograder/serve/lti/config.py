@@ -161,10 +161,3 @@ def tool_config(path: Path):
         return ToolConfJsonFile(str(path))
     except (LtiException, ToolConfException, OSError, ValueError) as exc:
         raise LtiError(f"{path}: {exc}") from None
-
-
-def roster_claim(path: Path, issuer: str, client_id: str) -> str:
-    for platform in read_platforms(path):
-        if platform.issuer == issuer and platform.client_id == client_id:
-            return platform.roster_claim
-    return "email"

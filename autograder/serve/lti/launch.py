@@ -27,7 +27,7 @@ from autograder.gradebook.database import (
     now,
 )
 from autograder.serve.lti import adapter
-from autograder.serve.lti.config import LtiError, roster_claim, tool_config
+from autograder.serve.lti.config import LtiError, read_platforms, tool_config
 from autograder.serve.views import served_homeworks
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -74,6 +74,8 @@ def lti_router(
     """The /lti/ routes for the platforms in `config` (checked now: a broken file stops
     `autograder serve` at start, not a student at launch)."""
     tools = tool_config(config)
+    # how each platform names the student, read once: a launch reads no file
+    roster_claims = {(p.issuer, p.client_id): p.roster_claim for p in read_platforms(config)}
     storage = lambda: adapter.GradebookStorage(gradebook)  # noqa: E731 - one per request
     router = APIRouter(prefix="/lti", include_in_schema=False)
 
@@ -123,7 +125,7 @@ def lti_router(
         kind = claims.get(LTI + "message_type")
         if kind != RESOURCE_LINK_REQUEST:
             return message(request, 400, FAILED, NOT_A_LAUNCH.format(kind=kind))
-        found = await run_in_threadpool(admit, gradebook, course, config, claims)
+        found = await run_in_threadpool(admit, gradebook, course, roster_claims, claims)
         if isinstance(found, str):
             return message(request, 403, FAILED, found)
         response = log_in(request, found)
@@ -137,11 +139,14 @@ def lti_router(
     return router
 
 
-def admit(gradebook: Gradebook, course: Course, config: Path, claims: dict) -> Launched | str:
-    """The roster student this launch is, recorded with the course and activity it came
-    from (for the grade passback); or the refusal to show."""
+def admit(
+    gradebook: Gradebook, course: Course, roster_claims: dict[tuple[str, str], str], claims: dict
+) -> Launched | str:
+    """The roster student this launch is (found by the platform's claim in `roster_claims`,
+    keyed by issuer and client id), recorded with the course and activity it came from (for
+    the grade passback); or the refusal to show."""
     issuer, client_id = str(claims["iss"]), _client_id(claims)
-    claim = roster_claim(config, issuer, client_id)
+    claim = roster_claims.get((issuer, client_id), "email")
     value = _claim_value(claims, claim)
     roles = " ".join(str(r) for r in claims.get(LTI + "roles") or [])
     with gradebook.transaction() as session:

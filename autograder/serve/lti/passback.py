@@ -80,7 +80,7 @@ def push_scores(
     linked: set[str] = set()
     for context, members in _contexts(gradebook):
         report.courses += 1
-        linked.update(student for _, student in members)
+        linked.update(user.student_id for user in members)
         where = f"{context.title or context.context_id} ({context.issuer})"
         if not context.lineitems_url or SCORE_SCOPE not in context.scopes.split():
             report.failed.append(
@@ -104,8 +104,8 @@ def push_scores(
         except (LtiException, requests.RequestException) as exc:
             report.failed.append(f"{where}: no line item for {component_id}: {_reason(exc)}")
             continue
-        for user, student_id in members:
-            _send_one(gradebook, service, item, user, student_id, points.get(student_id),
+        for user in members:
+            _send_one(gradebook, service, item, user, points.get(user.student_id),
                       component.max_points, resend, retry, report)  # fmt: skip
     with gradebook.transaction() as session:
         roster = set(session.scalars(select(RosterEntry.student_id)))
@@ -113,7 +113,8 @@ def push_scores(
     return report
 
 
-def _contexts(gradebook: Gradebook) -> list[tuple[LtiContext, list[tuple[LtiUser, str]]]]:
+def _contexts(gradebook: Gradebook) -> list[tuple[LtiContext, list[LtiUser]]]:
+    """Every LMS course that launched us, with the users who launched from it."""
     with gradebook.transaction() as session:
         found = []
         for context in session.scalars(select(LtiContext).order_by(LtiContext.id)):
@@ -123,7 +124,7 @@ def _contexts(gradebook: Gradebook) -> list[tuple[LtiContext, list[tuple[LtiUser
                 .where(LtiMember.context_row == context.id)
                 .order_by(LtiUser.student_id)
             ).all()
-            found.append((context, [(u, u.student_id) for u in users]))
+            found.append((context, list(users)))
         return found
 
 
@@ -150,15 +151,11 @@ def _line_item(gradebook: Gradebook, service: AssignmentsGradesService, context,
     return service.find_or_create_lineitem(wanted, find_by="tag")
 
 
-def _send_one(gradebook, service, item, user: LtiUser, student_id: str,
-              points: Decimal | None, maximum: Decimal, resend: bool, retry, report) -> None:  # fmt: skip
+def _send_one(gradebook, service, item, user: LtiUser, points: Decimal | None,
+              maximum: Decimal, resend: bool, retry, report) -> None:  # fmt: skip
     given = points if points is not None else Decimal(0)
     with gradebook.transaction() as session:
-        last = session.scalars(
-            select(LtiScore).where(
-                LtiScore.lineitem_url == item.get_id(), LtiScore.user_row == user.id
-            )
-        ).first()
+        last = _last_score(session, item.get_id(), user)
         last_points, last_at = (last.points, last.sent_at) if last else (None, None)
     if last_points == given and not resend:
         report.unchanged += 1
@@ -184,19 +181,21 @@ def _send_one(gradebook, service, item, user: LtiUser, student_id: str,
     try:
         retry(send)
     except (LtiException, requests.RequestException) as exc:
-        report.failed.append(f"{student_id} ({user.sub}): {_reason(exc)}")
+        report.failed.append(f"{user.student_id} ({user.sub}): {_reason(exc)}")
         return
     with gradebook.transaction() as session:
-        row = session.scalars(
-            select(LtiScore).where(
-                LtiScore.lineitem_url == item.get_id(), LtiScore.user_row == user.id
-            )
-        ).first()
+        row = _last_score(session, item.get_id(), user)
         if row is None:
             row = LtiScore(lineitem_url=item.get_id(), user_row=user.id)
             session.add(row)
         row.points, row.sent_at = given, sent_at[-1]
     report.sent += 1
+
+
+def _last_score(session, lineitem_url: str, user: LtiUser) -> LtiScore | None:
+    return session.scalars(
+        select(LtiScore).where(LtiScore.lineitem_url == lineitem_url, LtiScore.user_row == user.id)
+    ).first()
 
 
 def _after(last: datetime | None) -> datetime:
