@@ -193,3 +193,19 @@ def screenshot(browser, request) -> Callable[[str], Path]:
         return path
 
     return take
+
+
+def follow(browser, element, timeout: float = 60) -> None:
+    """Click `element`, which leaves the page (a link, a form's button), and return once the
+    old page is gone and the new one loaded. A wait that starts sooner can read an element of
+    the old page, or hold one that goes stale under it: the new page may carry the same ids."""
+    from selenium.common.exceptions import JavascriptException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait = WebDriverWait(browser, timeout, ignored_exceptions=(JavascriptException,))
+    wait.until(expected_conditions.staleness_of(old))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")

@@ -20,7 +20,7 @@ from serve.test_serve_process import start_server
 from autograder.gradebook.database import resolve_url
 from autograder.serve.lti.config import Platform, init_platform
 
-from .conftest import _free_port
+from .conftest import _free_port, follow
 
 GRADING_SECONDS = 300  # the tiny bundle grades in seconds; a busy machine is slow
 
@@ -61,13 +61,13 @@ def test_a_student_launched_from_the_lms_submits_and_the_lms_gets_the_published_
     try:
         browser.get(f"{platform.url}/course/lms-alice")
         shot("lms-course")
-        browser.find_element(By.ID, "launch-rl-hw01").click()
+        follow(browser, browser.find_element(By.ID, "launch-rl-hw01"))
         row = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "hw-hw01"))
         assert browser.current_url == f"{tool}/homeworks#hw-hw01"
         assert browser.find_element(By.ID, "student").text == "alice"
         shot("launched-homework")
         row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(notebook))
-        row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        follow(browser, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "receipt"))
 
         def graded(driver) -> bool:

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from serve.test_serve_process import start_server
 
-from .conftest import REPO, _free_port
+from .conftest import REPO, _free_port, follow
 
 GRADING_SECONDS = 900  # the real hw01 trains small models: minutes on a busy machine
 
@@ -58,13 +58,13 @@ def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
     try:
         browser.get(f"http://127.0.0.1:{port}/")
         browser.find_element(By.ID, "token").send_keys(token)
-        browser.find_element(By.ID, "login").click()
+        follow(browser, browser.find_element(By.ID, "login"))
         row = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "hw-hw01"))
         assert "Базовые функции PyTorch" in row.text and "(срок прошёл)" in row.text
         shot("homeworks")
         row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(solution))
         row.find_element(By.NAME, "confirm_late").click()
-        row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        follow(browser, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "receipt"))
         assert browser.find_element(By.ID, "late").text == "с опозданием"
         assert browser.find_element(By.ID, "attempt").text == "1"
@@ -129,7 +129,7 @@ def test_a_named_mistake_shows_from_public_tests_at_once_and_from_hidden_ones_af
         row = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "hw-hw01"))
         row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(notebook))
         row.find_element(By.NAME, "confirm_late").click()
-        row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        follow(browser, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "receipt"))
 
         def graded(driver) -> bool:
@@ -142,7 +142,7 @@ def test_a_named_mistake_shows_from_public_tests_at_once_and_from_hidden_ones_af
     try:
         browser.get(f"http://127.0.0.1:{port}/")
         browser.find_element(By.ID, "token").send_keys(token)
-        browser.find_element(By.ID, "login").click()
+        follow(browser, browser.find_element(By.ID, "login"))
         small_only = upload(notebooks["small_only"])
         assert browser.find_elements(By.CLASS_NAME, "hint") == []  # its mistake is hidden-only
         assert "ReLU" not in browser.page_source
@@ -153,7 +153,7 @@ def test_a_named_mistake_shows_from_public_tests_at_once_and_from_hidden_ones_af
         published = run_cli(root, "publish", "hw01", "--force", "--by", "teacher")
         assert published.returncode == 0, published.stderr
         browser.get(small_only)
-        browser.find_element(By.ID, "feedback").click()
+        follow(browser, browser.find_element(By.ID, "feedback"))
         WebDriverWait(browser, 60).until(lambda d: "Итог:" in d.page_source)
         page = browser.find_element(By.TAG_NAME, "body").text
         assert "Возможная ошибка: ReLU обнуляет отрицательные элементы тензора любой формы." in page
@@ -204,7 +204,7 @@ def test_staff_run_a_homework_a_score_a_publication_and_a_regrade_request(
         browser.delete_all_cookies()
         browser.get(base + path)
         browser.find_element(By.ID, "token").send_keys(token)
-        browser.find_element(By.ID, "login").click()
+        follow(browser, browser.find_element(By.ID, "login"))
         who = "staff" if path.startswith("/staff") else "student"  # the header names them
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, who))
 
@@ -213,7 +213,7 @@ def test_staff_run_a_homework_a_score_a_publication_and_a_regrade_request(
         row = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "hw-hw01"))
         row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(solution))
         row.find_element(By.NAME, "confirm_late").click()
-        row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        follow(browser, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "receipt"))
         receipt = browser.current_url
 
@@ -221,25 +221,25 @@ def test_staff_run_a_homework_a_score_a_publication_and_a_regrade_request(
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "overview"))
         assert "publish-hw01" not in browser.page_source  # a TA has no publish button
         screenshot("staff-overview-ta")
-        browser.find_element(By.ID, "open-hw01").click()
+        follow(browser, browser.find_element(By.ID, "open-hw01"))
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "jobs"))
         screenshot("staff-homework")
-        browser.find_element(By.LINK_TEXT, "Журнал").click()
+        follow(browser, browser.find_element(By.LINK_TEXT, "Журнал"))
         browser.find_element(By.ID, "q").send_keys("st1003")
-        browser.find_element(By.ID, "find").click()
+        follow(browser, browser.find_element(By.ID, "find"))
         screenshot("staff-gradebook")
-        browser.find_element(By.LINK_TEXT, "st1003").click()
+        follow(browser, browser.find_element(By.LINK_TEXT, "st1003"))
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "score-form"))
         browser.find_element(By.ID, "points").send_keys("1.5")
         browser.find_element(By.ID, "reason").send_keys("устная защита")
-        browser.find_element(By.ID, "set-score").click()
+        follow(browser, browser.find_element(By.ID, "set-score"))
         WebDriverWait(browser, 60).until(lambda d: "✎" in d.find_element(By.ID, "scores").text)
         screenshot("staff-student")
 
         log_in("/staff", instructor)
         button = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "publish-hw01"))
         screenshot("staff-overview-instructor")
-        button.click()
+        follow(browser, button)
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CLASS_NAME, "published"))
         screenshot("staff-published")
 
@@ -252,17 +252,17 @@ def test_staff_run_a_homework_a_score_a_publication_and_a_regrade_request(
 
         WebDriverWait(browser, GRADING_SECONDS, poll_frequency=1).until(may_ask)
         browser.find_element(By.ID, "regrade-text").send_keys("Прошу проверить q1 ещё раз.")
-        browser.find_element(By.ID, "regrade-send").click()
+        follow(browser, browser.find_element(By.ID, "regrade-send"))
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CLASS_NAME, "regrade"))
         screenshot("student-regrade-request")
 
         log_in("/staff", ta)
-        browser.find_element(By.LINK_TEXT, "Перепроверки").click()
+        follow(browser, browser.find_element(By.LINK_TEXT, "Перепроверки"))
         field = WebDriverWait(browser, 60).until(
             lambda d: d.find_element(By.CSS_SELECTOR, "textarea[name=answer]")
         )
         field.send_keys("Проверили: оценка верна.")
-        browser.find_element(By.CSS_SELECTOR, "button[id^=answer-send]").click()
+        follow(browser, browser.find_element(By.CSS_SELECTOR, "button[id^=answer-send]"))
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CLASS_NAME, "answered"))
         screenshot("staff-regrades")
 
