@@ -183,13 +183,18 @@ def browser(tmp_path, request):
 
 
 @pytest.fixture
-def screenshot(browser, request) -> Callable[[str], Path]:
+def screenshot(browser, request, tmp_path) -> Callable[[str], Path]:
+    """Save the page as `name` to the artifacts folder (named after the test), with a copy
+    in tmp_path/screenshots, where a test checks what it took."""
     folder = Path(os.environ.get("AUTOGRADER_ARTIFACTS", REPO / "build" / "test-artifacts"))
+    kept = tmp_path / "screenshots"
 
     def take(name: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
+        kept.mkdir(exist_ok=True)
         path = folder / f"{request.node.name}-{name}.png"
         browser.save_screenshot(str(path))
+        shutil.copy(path, kept / f"{name}.png")
         return path
 
     return take

@@ -8,7 +8,6 @@ artifacts folder."""
 
 from __future__ import annotations
 
-import shutil
 import ssl
 
 from lti.platform import LocalPlatform
@@ -52,20 +51,14 @@ def test_a_student_launched_from_the_lms_submits_and_the_lms_gets_the_published_
         root, port, tmp_path / "serve.log", *tls, ready_url=f"{tool}/openapi.json",
         context=ssl.create_default_context(cafile=localhost_tls.ca_file),
     )  # fmt: skip
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
-
-    def shot(name: str) -> None:
-        shutil.copy(screenshot(name), shots / f"{name}.png")
-
     try:
         browser.get(f"{platform.url}/course/lms-alice")
-        shot("lms-course")
+        screenshot("lms-course")
         follow(browser, browser.find_element(By.ID, "launch-rl-hw01"))
         row = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "hw-hw01"))
         assert browser.current_url == f"{tool}/homeworks#hw-hw01"
         assert browser.find_element(By.ID, "student").text == "alice"
-        shot("launched-homework")
+        screenshot("launched-homework")
         row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(notebook))
         follow(browser, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "receipt"))
@@ -75,7 +68,7 @@ def test_a_student_launched_from_the_lms_submits_and_the_lms_gets_the_published_
             return driver.find_element(By.ID, "state").text == "проверено"
 
         WebDriverWait(browser, GRADING_SECONDS, poll_frequency=2).until(graded)
-        shot("receipt")
+        screenshot("receipt")
         pushed = cli(root, "publish", "hw01", "--force", "--push",
                      env={"REQUESTS_CA_BUNDLE": str(localhost_tls.ca_file)})  # fmt: skip
         assert pushed.returncode == 0, pushed.stderr
@@ -83,11 +76,11 @@ def test_a_student_launched_from_the_lms_submits_and_the_lms_gets_the_published_
         browser.get(f"{platform.url}/gradebook")
         # the activity's column is out of 100 (Moodle's default): 1.75 of 1.75 is 100
         assert browser.find_element(By.ID, "grade-lms-alice-1").text == "100 (1.75 из 1.75)"
-        shot("lms-gradebook")
+        screenshot("lms-gradebook")
     finally:
         server.terminate()
         server.wait(120)
         platform.stop()
-    assert sorted(p.name for p in shots.iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "screenshots").iterdir()) == [
         "launched-homework.png", "lms-course.png", "lms-gradebook.png", "receipt.png",
     ]  # fmt: skip

@@ -49,19 +49,13 @@ def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
     token = student_token(run_cli, root, tmp_path, "st1001,Алиса Иванова,a@example.edu")
     port = _free_port()
     server = start_server(root, port, tmp_path / "serve.log")
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
-
-    def shot(name: str) -> None:
-        shutil.copy(screenshot(name), shots / f"{name}.png")
-
     try:
         browser.get(f"http://127.0.0.1:{port}/")
         browser.find_element(By.ID, "token").send_keys(token)
         follow(browser, browser.find_element(By.ID, "login"))
         row = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "hw-hw01"))
         assert "Базовые функции PyTorch" in row.text and "(срок прошёл)" in row.text
-        shot("homeworks")
+        screenshot("homeworks")
         row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(solution))
         row.find_element(By.NAME, "confirm_late").click()
         follow(browser, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
@@ -69,7 +63,7 @@ def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
         assert browser.find_element(By.ID, "late").text == "с опозданием"
         assert browser.find_element(By.ID, "attempt").text == "1"
         assert len(browser.find_element(By.ID, "sha256").text) == 64
-        shot("receipt")
+        screenshot("receipt")
 
         def graded(driver) -> bool:
             driver.refresh()  # the page works without JavaScript: the student reloads it
@@ -77,14 +71,14 @@ def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
 
         WebDriverWait(browser, GRADING_SECONDS, poll_frequency=3).until(graded)
         table = browser.find_element(By.ID, "public-tests")
-        shot("public-results")
+        screenshot("public-results")
         assert "Тест пройден." in table.text and "Тест не пройден." not in table.text
         assert "Скрытый тест" not in browser.page_source
         assert browser.find_element(By.ID, "hidden-note").is_displayed()
     finally:
         server.terminate()
         server.wait(120)
-    assert sorted(p.name for p in shots.iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "screenshots").iterdir()) == [
         "homeworks.png",
         "public-results.png",
         "receipt.png",
