@@ -214,3 +214,16 @@ def follow(browser, element, timeout: float = 60) -> None:
     wait = WebDriverWait(browser, timeout, ignored_exceptions=(JavascriptException,))
     wait.until(expected_conditions.staleness_of(old))
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def until_graded(browser, seconds: float, poll: float) -> None:
+    """Reload the receipt page every `poll` seconds until it says the work is graded (the
+    page works without JavaScript: the student reloads it)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def graded(driver) -> bool:
+        driver.refresh()
+        return driver.find_element(By.ID, "state").text == "проверено"
+
+    WebDriverWait(browser, seconds, poll_frequency=poll).until(graded)

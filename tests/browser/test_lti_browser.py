@@ -19,7 +19,7 @@ from serve.test_serve_process import start_server
 from autograder.gradebook.database import resolve_url
 from autograder.serve.lti.config import Platform, init_platform
 
-from .conftest import _free_port, follow
+from .conftest import _free_port, follow, until_graded
 
 GRADING_SECONDS = 300  # the tiny bundle grades in seconds; a busy machine is slow
 
@@ -63,11 +63,7 @@ def test_a_student_launched_from_the_lms_submits_and_the_lms_gets_the_published_
         follow(browser, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "receipt"))
 
-        def graded(driver) -> bool:
-            driver.refresh()
-            return driver.find_element(By.ID, "state").text == "проверено"
-
-        WebDriverWait(browser, GRADING_SECONDS, poll_frequency=2).until(graded)
+        until_graded(browser, GRADING_SECONDS, poll=2)
         screenshot("receipt")
         pushed = cli(root, "publish", "hw01", "--force", "--push",
                      env={"REQUESTS_CA_BUNDLE": str(localhost_tls.ca_file)})  # fmt: skip

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from serve.test_serve_process import start_server
 
-from .conftest import REPO, _free_port, follow
+from .conftest import REPO, _free_port, follow, until_graded
 
 GRADING_SECONDS = 900  # the real hw01 trains small models: minutes on a busy machine
 
@@ -65,11 +65,7 @@ def test_student_logs_in_uploads_hw01_and_sees_receipt_and_public_results(
         assert len(browser.find_element(By.ID, "sha256").text) == 64
         screenshot("receipt")
 
-        def graded(driver) -> bool:
-            driver.refresh()  # the page works without JavaScript: the student reloads it
-            return driver.find_element(By.ID, "state").text == "проверено"
-
-        WebDriverWait(browser, GRADING_SECONDS, poll_frequency=3).until(graded)
+        until_graded(browser, GRADING_SECONDS, poll=3)
         table = browser.find_element(By.ID, "public-tests")
         screenshot("public-results")
         assert "Тест пройден." in table.text and "Тест не пройден." not in table.text
@@ -126,11 +122,7 @@ def test_a_named_mistake_shows_from_public_tests_at_once_and_from_hidden_ones_af
         follow(browser, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "receipt"))
 
-        def graded(driver) -> bool:
-            driver.refresh()
-            return driver.find_element(By.ID, "state").text == "проверено"
-
-        WebDriverWait(browser, GRADING_SECONDS, poll_frequency=1).until(graded)
+        until_graded(browser, GRADING_SECONDS, poll=1)
         return browser.current_url
 
     try:
